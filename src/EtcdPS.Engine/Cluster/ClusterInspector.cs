@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Etcdserverpb;
+using Google.Protobuf;
+
+namespace EtcdPS.Engine.Cluster;
+
+/// <summary>Status, health, members and alarms: the read-only views of the cluster itself.</summary>
+internal static class ClusterInspector
+{
+    /// <summary>
+    /// Status of every endpoint of the connection, asked in parallel and yielded in endpoint order.
+    /// With <paramref name="allMembers"/>, the endpoints are the client URLs of every member in the member list.
+    /// </summary>
+    public static async IAsyncEnumerable<Outcome<EtcdStatus>> GetStatusAsync(EtcdConnection connection, bool allMembers,
+        [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var members = allMembers ? await ListMembersAsync(connection, cancellation).ConfigureAwait(false) : null;
+        var target = connection;
+        if (members is not null)
+        {
+            var urls = members.SelectMany(m => m.ClientUrls.Take(1)).ToArray();
+            target = connection.WithEndpoints(urls);
+        }
+
+        try
+        {
+            var names = members?.ToDictionary(m => m.Id, m => m.Name);
+            var work = target.Clients.Select(c => StatusOfAsync(target, c, names, cancellation)).ToArray();
+            foreach (var task in work)
+            {
+                yield return await task.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(target, connection))
+            {
+                target.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A linearizable read of one key per endpoint, timed, like <c>etcdctl endpoint health</c>.</summary>
+    public static async IAsyncEnumerable<EtcdHealth> CheckHealthAsync(EtcdConnection connection, bool allMembers,
+        [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var target = allMembers
+            ? connection.WithEndpoints((await ListMembersAsync(connection, cancellation).ConfigureAwait(false)).SelectMany(m => m.ClientUrls.Take(1)))
+            : connection;
+        try
+        {
+            var work = target.Clients.Select(c => HealthOfAsync(target, c, cancellation)).ToArray();
+            foreach (var task in work)
+            {
+                yield return await task.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(target, connection))
+            {
+                target.Dispose();
+            }
+        }
+    }
+
+    public static async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(EtcdConnection connection, CancellationToken cancellation)
+    {
+        var response = await connection.CallAsync((c, o) => c.Cluster.MemberListAsync(new MemberListRequest(), o).ResponseAsync,
+            cancellation).ConfigureAwait(false);
+        return response.Members.Select(m => new EtcdMember
+        {
+            Id = MemberIds.ToHex(m.ID),
+            Name = m.Name,
+            PeerUrls = m.PeerURLs.ToArray(),
+            ClientUrls = m.ClientURLs.ToArray(),
+            IsLearner = m.IsLearner,
+        }).ToArray();
+    }
+
+    public static async Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(EtcdConnection connection, CancellationToken cancellation)
+    {
+        var response = await connection.CallAsync((c, o) => c.Maintenance.AlarmAsync(
+            new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, o).ResponseAsync, cancellation).ConfigureAwait(false);
+        return response.Alarms.Select(ToAlarm).ToArray();
+    }
+
+    internal static EtcdAlarm ToAlarm(AlarmMember alarm) => new()
+    {
+        MemberId = MemberIds.ToHex(alarm.MemberID),
+        Alarm = alarm.Alarm.ToString().ToUpperInvariant(),
+    };
+
+    private static async Task<Outcome<EtcdStatus>> StatusOfAsync(EtcdConnection connection, Connection.EndpointClient client,
+        IReadOnlyDictionary<string, string>? names, CancellationToken cancellation)
+    {
+        try
+        {
+            var status = await connection.CallEndpointAsync(client,
+                (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync, cancellation).ConfigureAwait(false);
+            var compact = await CompactRevisionProbe.FindAsync(connection, client, status.Header.Revision, cancellation).ConfigureAwait(false);
+            var memberId = MemberIds.ToHex(status.Header.MemberId);
+            return Outcome<EtcdStatus>.Ok(new EtcdStatus
+            {
+                Endpoint = client.Name,
+                MemberId = memberId,
+                Name = names?.GetValueOrDefault(memberId),
+                ClusterId = MemberIds.ToHex(status.Header.ClusterId),
+                Version = status.Version,
+                StorageVersion = status.StorageVersion,
+                DbSize = status.DbSize,
+                DbSizeInUse = status.DbSizeInUse,
+                DbSizeQuota = status.DbSizeQuota,
+                IsLeader = status.Leader == status.Header.MemberId,
+                IsLearner = status.IsLearner,
+                LeaderId = MemberIds.ToHex(status.Leader),
+                RaftTerm = status.RaftTerm,
+                RaftIndex = status.RaftIndex,
+                RaftAppliedIndex = status.RaftAppliedIndex,
+                Revision = status.Header.Revision,
+                CompactRevision = compact,
+                Errors = status.Errors.ToArray(),
+            });
+        }
+        catch (EtcdException ex)
+        {
+            return Outcome<EtcdStatus>.Failed(ex);
+        }
+    }
+
+    private static async Task<EtcdHealth> HealthOfAsync(EtcdConnection connection, Connection.EndpointClient client, CancellationToken cancellation)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await connection.CallEndpointAsync(client, (c, o) => c.KV.RangeAsync(
+                new RangeRequest { Key = ByteString.CopyFromUtf8("health") }, o).ResponseAsync, cancellation).ConfigureAwait(false);
+            return new EtcdHealth { Endpoint = client.Name, Healthy = true, Took = watch.Elapsed };
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            // etcdctl counts "permission denied" as healthy: the member answered through raft.
+            return new EtcdHealth { Endpoint = client.Name, Healthy = true, Took = watch.Elapsed };
+        }
+        catch (EtcdException ex)
+        {
+            return new EtcdHealth { Endpoint = client.Name, Healthy = false, Took = watch.Elapsed, Error = ex.Message };
+        }
+    }
+}

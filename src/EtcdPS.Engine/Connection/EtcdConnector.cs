@@ -1,0 +1,98 @@
+using Etcdserverpb;
+using Google.Protobuf;
+
+namespace EtcdPS.Engine.Connection;
+
+/// <summary>The outcome of a connect: the connection, and the endpoints that did not answer (the rest still work).</summary>
+internal sealed record ConnectResult(EtcdConnection Connection, IReadOnlyList<EtcdException> UnreachableEndpoints);
+
+/// <summary>Opens a connection and proves the cluster answers before anyone relies on it.</summary>
+internal static class EtcdConnector
+{
+    public static async Task<ConnectResult> ConnectAsync(EtcdConnectionOptions options, CancellationToken cancellation)
+    {
+        if (options.Endpoints.Count == 0)
+        {
+            throw new EtcdException(EtcdErrorIds.InvalidEndpoint, EtcdErrorCategory.InvalidArgument,
+                "No endpoint was given.", null, "Give at least one endpoint, for example -Endpoint http://127.0.0.1:2379.");
+        }
+
+        var addresses = options.Endpoints.Select(e => EndpointAddress.Parse(e, options.WantsTls)).Distinct().ToArray();
+        var tls = addresses.Any(a => a.Scheme == Uri.UriSchemeHttps) ? TlsMaterial.Load(options) : null;
+        var clients = addresses.Select(a => new EndpointClient(a, tls, options.DialTimeout)).ToArray();
+        var connection = new EtcdConnection(options, tls, clients);
+        try
+        {
+            var probes = clients.Select(c => ProbeAsync(connection, c, cancellation)).ToArray();
+            await Task.WhenAll(probes).ConfigureAwait(false);
+            var answered = probes.Select(p => p.Result).OfType<StatusResponse>().FirstOrDefault();
+            var failures = probes.Select(p => p.Result).OfType<EtcdException>().ToArray();
+            if (answered is null)
+            {
+                throw NoEndpointAnswered(options, failures);
+            }
+
+            connection.ClusterId = answered.Header.ClusterId.ToString("x");
+            connection.ServerVersion = answered.Version;
+            var reachable = clients.Where((_, i) => probes[i].Result is StatusResponse).First();
+            await connection.AuthenticateAsync(reachable, cancellation).ConfigureAwait(false);
+            await VerifyAccessAsync(connection, cancellation).ConfigureAwait(false);
+            return new ConnectResult(connection, failures);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Status of one endpoint within the dial timeout; returns the response or the failure.</summary>
+    private static async Task<object> ProbeAsync(EtcdConnection connection, EndpointClient client, CancellationToken cancellation)
+    {
+        try
+        {
+            return await connection.CallEndpointAsync(client,
+                (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                cancellation, timeout: connection.Options.DialTimeout).ConfigureAwait(false);
+        }
+        catch (EtcdException ex)
+        {
+            return ex;
+        }
+    }
+
+    /// <summary>
+    /// Status needs no credential, so a read proves the credential (or its absence) is right.
+    /// A user whose role does not cover this key is still connected: permission denied is fine here.
+    /// </summary>
+    private static async Task VerifyAccessAsync(EtcdConnection connection, CancellationToken cancellation)
+    {
+        try
+        {
+            await connection.CallAsync((c, o) => c.KV.RangeAsync(
+                new RangeRequest { Key = ByteString.CopyFromUtf8("health"), CountOnly = true }, o).ResponseAsync,
+                cancellation, timeout: connection.Options.DialTimeout + connection.Options.CommandTimeout).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+        }
+    }
+
+    private static EtcdException NoEndpointAnswered(EtcdConnectionOptions options, EtcdException[] failures)
+    {
+        // A TLS or auth problem is more telling than "unavailable"; report the most specific failure.
+        var telling = failures.FirstOrDefault(f => f.ErrorId == EtcdErrorIds.TlsFailed)
+            ?? failures.FirstOrDefault(f => f.ErrorId != EtcdErrorIds.Unavailable)
+            ?? failures.FirstOrDefault();
+        if (telling is null)
+        {
+            return new EtcdException(EtcdErrorIds.Unavailable, EtcdErrorCategory.ConnectionError,
+                "No etcd endpoint answered.", string.Join(",", options.Endpoints), "Check the endpoints.");
+        }
+
+        var all = string.Join("; ", failures.Select(f => f.Message));
+        return new EtcdException(telling.ErrorId, telling.Category,
+            failures.Length == 1 ? telling.Message : $"No etcd endpoint answered: {all}",
+            string.Join(",", options.Endpoints), telling.RecommendedAction, telling);
+    }
+}

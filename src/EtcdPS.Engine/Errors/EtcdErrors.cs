@@ -1,0 +1,144 @@
+using System.Security.Authentication;
+using Grpc.Core;
+
+namespace EtcdPS;
+
+/// <summary>Stable error identifiers. Scripts can match on these; they never change meaning.</summary>
+public static class EtcdErrorIds
+{
+#pragma warning disable CS1591 // the names are the documentation
+    public const string Unavailable = "EtcdUnavailable";
+    public const string Timeout = "EtcdTimeout";
+    public const string AuthFailed = "EtcdAuthFailed";
+    public const string AuthRequired = "EtcdAuthRequired";
+    public const string TlsFailed = "EtcdTlsFailed";
+    public const string PermissionDenied = "EtcdPermissionDenied";
+    public const string RevisionCompacted = "EtcdRevisionCompacted";
+    public const string FutureRevision = "EtcdFutureRevision";
+    public const string KeyNotFound = "EtcdKeyNotFound";
+    public const string NoSpace = "EtcdNoSpace";
+    public const string StaleWrite = "EtcdStaleWrite";
+    public const string ValueNotDecodable = "EtcdValueNotDecodable";
+    public const string InvalidEndpoint = "EtcdInvalidEndpoint";
+    public const string CertificateNotFound = "EtcdCertificateNotFound";
+    public const string InvalidCertificate = "EtcdInvalidCertificate";
+    public const string NotConnected = "EtcdNotConnected";
+    public const string InvalidArgument = "EtcdInvalidArgument";
+    public const string RequestTooLarge = "EtcdRequestTooLarge";
+    public const string ServerError = "EtcdServerError";
+#pragma warning restore CS1591
+}
+
+/// <summary>Turns gRPC failures into <see cref="EtcdException"/>, in one place.</summary>
+internal static class EtcdErrors
+{
+    public static EtcdException FromRpc(RpcException ex, object? target)
+    {
+        var detail = ex.Status.Detail ?? string.Empty;
+        if (IsTlsFailure(ex))
+        {
+            return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
+                $"The TLS connection to {target} failed: {InnermostMessage(ex)}", target,
+                "Check -CaCertPath (the CA that signed the server certificate), -CertPath/-KeyPath (a client certificate the server trusts), or use -SkipCertificateCheck for a lab.", ex);
+        }
+
+        if (detail.Contains("required revision has been compacted", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.RevisionCompacted, EtcdErrorCategory.InvalidOperation,
+                $"The requested revision was compacted on {target}; older history is no longer available.", target,
+                "Ask for a revision at or above the compact revision (Get-EtcdStatus shows CompactRevision).", ex);
+        }
+
+        if (detail.Contains("required revision is a future revision", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.FutureRevision, EtcdErrorCategory.InvalidArgument,
+                $"The requested revision is newer than the cluster's current revision ({target}).", target,
+                "Ask for a revision at or below the current one (Get-EtcdStatus shows Revision).", ex);
+        }
+
+        if (detail.Contains("authentication failed", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.AuthFailed, EtcdErrorCategory.AuthenticationError,
+                $"etcd at {target} rejected the user name or password.", target,
+                "Check the -Credential you gave to Connect-Etcd.", ex);
+        }
+
+        if (detail.Contains("user name is empty", StringComparison.Ordinal)
+            || detail.Contains("invalid auth token", StringComparison.Ordinal)
+            || ex.StatusCode == StatusCode.Unauthenticated)
+        {
+            return new EtcdException(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
+                $"etcd at {target} has authentication enabled and the request carried no valid credential.", target,
+                "Connect with Connect-Etcd -Credential (Get-Credential).", ex);
+        }
+
+        if (detail.Contains("permission denied", StringComparison.Ordinal) || ex.StatusCode == StatusCode.PermissionDenied)
+        {
+            return new EtcdException(EtcdErrorIds.PermissionDenied, EtcdErrorCategory.PermissionDenied,
+                $"The etcd user is not allowed to do this on {target}.", target,
+                "Use a user whose role grants access to this key range, or ask the cluster administrator.", ex);
+        }
+
+        if (detail.Contains("database space exceeded", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
+                $"etcd refused the write: the database reached its space quota (NOSPACE alarm) on {target}.", target,
+                "Compact (Invoke-EtcdCompaction), defragment every member (Invoke-EtcdDefragmentation), then Clear-EtcdAlarm.", ex);
+        }
+
+        if (detail.Contains("request is too large", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.RequestTooLarge, EtcdErrorCategory.InvalidArgument,
+                $"etcd refused the request to {target}: it is larger than the server's --max-request-bytes.", target,
+                "Write a smaller value; etcd's default limit is 1.5 MiB per request.", ex);
+        }
+
+        return ex.StatusCode switch
+        {
+            StatusCode.Unavailable => new EtcdException(EtcdErrorIds.Unavailable, EtcdErrorCategory.ConnectionError,
+                $"etcd at {target} is not reachable: {InnermostMessage(ex)}", target,
+                "Check that the endpoint address and port are right and that etcd runs there.", ex),
+            StatusCode.DeadlineExceeded => new EtcdException(EtcdErrorIds.Timeout, EtcdErrorCategory.OperationTimeout,
+                $"etcd at {target} did not answer in time.", target,
+                "Check the endpoint, or raise -CommandTimeout/-DialTimeout of Connect-Etcd.", ex),
+            StatusCode.Cancelled => new EtcdException("EtcdCancelled", EtcdErrorCategory.OperationStopped,
+                $"The call to {target} was cancelled.", target, null, ex),
+            StatusCode.NotFound => new EtcdException(EtcdErrorIds.KeyNotFound, EtcdErrorCategory.ObjectNotFound,
+                $"etcd at {target} reports: {detail}", target, null, ex),
+            StatusCode.InvalidArgument or StatusCode.OutOfRange => new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                $"etcd at {target} rejected the request: {detail}", target, null, ex),
+            StatusCode.ResourceExhausted => new EtcdException(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
+                $"etcd at {target} is out of resources: {detail}", target, null, ex),
+            _ => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.NotSpecified,
+                $"etcd at {target} failed: {detail}", target, null, ex),
+        };
+    }
+
+    public static bool IsTlsFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True for failures where another endpoint may answer: the member is down or unreachable.</summary>
+    public static bool IsEndpointFailure(RpcException ex) =>
+        ex.StatusCode == StatusCode.Unavailable && !IsTlsFailure(ex);
+
+    private static string InnermostMessage(Exception ex)
+    {
+        var e = ex;
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e is RpcException rpc ? rpc.Status.Detail : e.Message;
+    }
+}

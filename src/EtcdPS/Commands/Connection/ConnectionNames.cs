@@ -1,0 +1,38 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace EtcdPS.Commands.Connection;
+
+/// <summary>Selecting connections by name with wildcards.</summary>
+internal static class ConnectionNames
+{
+    public static IEnumerable<EtcdConnection> Select(IEnumerable<EtcdConnection> connections, string[]? names)
+    {
+        if (names is null || names.Length == 0)
+        {
+            return connections;
+        }
+
+        var patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        return connections.Where(c => patterns.Any(p => p.IsMatch(c.Name)));
+    }
+
+    public static ErrorRecord NotFound(string name) =>
+        ErrorRecords.Create(EtcdErrorIds.NotConnected, ErrorCategory.ObjectNotFound, name,
+            $"There is no etcd connection named '{name}' in this session.", "List the connections with Get-EtcdConnection.");
+}
+
+/// <summary>Completes the names of this session's connections.</summary>
+public sealed class ConnectionNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        return ConnectionRegistry.Current.All
+            .Where(c => pattern.IsMatch(c.Name))
+            .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.ToString()));
+    }
+}

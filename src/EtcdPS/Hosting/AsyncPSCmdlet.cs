@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+
+namespace EtcdPS.Commands;
+
+/// <summary>
+/// Runs a cmdlet's engine work on the thread pool and carries its output, errors, progress and
+/// ShouldProcess questions back to the pipeline thread, the only thread allowed to talk to PowerShell.
+/// Writes are awaited by the worker, so a slow pipeline slows the reader instead of filling memory.
+/// StopProcessing (Ctrl+C, Select-Object -First) cancels the token, which cancels any gRPC call in flight.
+/// </summary>
+public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private BlockingCollection<PipelineMessage>? _messages;
+
+    /// <summary>Work done once before the first input object.</summary>
+    protected virtual Task BeginProcessingAsync(CancellationToken cancellation) => Task.CompletedTask;
+
+    /// <summary>Work done for each input object.</summary>
+    protected virtual Task ProcessRecordAsync(CancellationToken cancellation) => Task.CompletedTask;
+
+    /// <summary>Work done once after the last input object.</summary>
+    protected virtual Task EndProcessingAsync(CancellationToken cancellation) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    protected sealed override void BeginProcessing() => Run(BeginProcessingAsync);
+
+    /// <inheritdoc />
+    protected sealed override void ProcessRecord() => Run(ProcessRecordAsync);
+
+    /// <inheritdoc />
+    protected sealed override void EndProcessing() => Run(EndProcessingAsync);
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Writes an object to the pipeline; completes once PowerShell took it.</summary>
+    protected Task WriteObjectAsync(object? value, bool enumerate = false) =>
+        Post(() => { WriteObject(value, enumerate); return true; });
+
+    /// <summary>Writes a non-terminating error.</summary>
+    protected Task WriteErrorAsync(ErrorRecord error) => Post(() => { WriteError(error); return true; });
+
+    /// <summary>Writes a non-terminating error for an engine failure.</summary>
+    protected Task WriteErrorAsync(EtcdException error) => WriteErrorAsync(ErrorRecords.From(error));
+
+    /// <summary>Writes a warning.</summary>
+    protected Task WriteWarningAsync(string text) => Post(() => { WriteWarning(text); return true; });
+
+    /// <summary>Writes a verbose line.</summary>
+    protected Task WriteVerboseAsync(string text) => Post(() => { WriteVerbose(text); return true; });
+
+    /// <summary>Reports progress; does not wait for the host to draw it.</summary>
+    protected void ReportProgress(ProgressRecord record) => _ = Post(() => { WriteProgress(record); return true; });
+
+    /// <summary>Asks ShouldProcess on the pipeline thread (-WhatIf, -Confirm).</summary>
+    protected Task<bool> ShouldProcessAsync(string target, string action) => Post(() => ShouldProcess(target, action));
+
+    /// <summary>Asks ShouldContinue on the pipeline thread (extra confirmation, e.g. without -Force).</summary>
+    protected Task<bool> ShouldContinueAsync(string query, string caption) => Post(() => ShouldContinue(query, caption));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Run(Func<CancellationToken, Task> work)
+    {
+        using var messages = new BlockingCollection<PipelineMessage>();
+        _messages = messages;
+        var worker = Task.Run(async () =>
+        {
+            try
+            {
+                await work(_stopping.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                messages.CompleteAdding();
+            }
+        });
+
+        try
+        {
+            foreach (var message in messages.GetConsumingEnumerable())
+            {
+                message.Run();
+            }
+        }
+        catch
+        {
+            // The pipeline threw (stopped downstream, or a terminating error): end the worker before leaving.
+            _stopping.Cancel();
+            messages.CompleteAdding();
+            foreach (var pending in messages.GetConsumingEnumerable())
+            {
+                pending.Abandon();
+            }
+
+            WaitQuietly(worker);
+            throw;
+        }
+        finally
+        {
+            _messages = null;
+        }
+
+        try
+        {
+            worker.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (EtcdException ex) when (_stopping.IsCancellationRequested && ex.Category == EtcdErrorCategory.OperationStopped)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (EtcdException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
+    }
+
+    private static void WaitQuietly(Task worker)
+    {
+        try
+        {
+            worker.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+        }
+    }
+
+    private Task<T> Post<T>(Func<T> action)
+    {
+        var message = new PipelineMessage<T>(action);
+        var queue = _messages;
+        try
+        {
+            if (queue is null)
+            {
+                throw new InvalidOperationException();
+            }
+
+            queue.Add(message);
+        }
+        catch (InvalidOperationException)
+        {
+            // The pipeline is gone; the worker only needs to stop.
+            return Task.FromCanceled<T>(new CancellationToken(true));
+        }
+
+        return message.Completion;
+    }
+
+    private abstract class PipelineMessage
+    {
+        public abstract void Run();
+        public abstract void Abandon();
+    }
+
+    private sealed class PipelineMessage<T>(Func<T> action) : PipelineMessage
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Completion => _completion.Task;
+
+        public override void Run()
+        {
+            try
+            {
+                _completion.SetResult(action());
+            }
+            catch
+            {
+                // Stopped downstream or -ErrorAction Stop: the worker learns it through cancellation.
+                _completion.TrySetCanceled();
+                throw;
+            }
+        }
+
+        public override void Abandon() => _completion.TrySetCanceled();
+    }
+}
