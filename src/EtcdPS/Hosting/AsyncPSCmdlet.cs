@@ -13,6 +13,13 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private BlockingCollection<PipelineMessage>? _messages;
+    private RunspaceConnections? _connections;
+
+    /// <summary>
+    /// The connections of the runspace running this command. Captured on the pipeline thread: the runspace
+    /// is thread-bound, and the async work runs on the thread pool.
+    /// </summary>
+    internal RunspaceConnections Connections => _connections ??= ConnectionRegistry.Current;
 
     /// <summary>Work done once before the first input object.</summary>
     protected virtual Task BeginProcessingAsync(CancellationToken cancellation) => Task.CompletedTask;
@@ -69,6 +76,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     private void Run(Func<CancellationToken, Task> work)
     {
+        _connections ??= ConnectionRegistry.Current;
         using var messages = new BlockingCollection<PipelineMessage>();
         _messages = messages;
         var worker = Task.Run(async () =>

@@ -22,7 +22,7 @@ public abstract class EtcdCmdlet : AsyncPSCmdlet
             return Connection;
         }
 
-        var registry = ConnectionRegistry.Current;
+        var registry = Connections;
         if (registry.Default is { IsClosed: false } current)
         {
             return current;

@@ -83,7 +83,7 @@ public sealed class ConnectEtcdCommand : AsyncPSCmdlet
             await WriteWarningAsync(failure.Message).ConfigureAwait(false);
         }
 
-        ConnectionRegistry.Current.Add(result.Connection);
+        Connections.Add(result.Connection);
         await WriteVerboseAsync($"Connected to etcd cluster {result.Connection.ClusterId} (etcd {result.Connection.ServerVersion}) through {string.Join(", ", result.Connection.Endpoints)}.").ConfigureAwait(false);
         if (PassThru)
         {

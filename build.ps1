@@ -1,0 +1,132 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+Builds, tests, packages and demonstrates EtcdPS.
+
+.DESCRIPTION
+Tasks:
+  Build    dotnet build; the module is then importable from the repository root (./EtcdPS.psd1).
+  Test     Build, then xunit (dotnet test) and Pester (tests/pester); non-zero exit on any failure.
+  Lab      Build, import, start a local lab etcd and connect to it. Run with 'dotnet pwsh -NoExit' to stay at the prompt.
+  Tour     Build, start the lab and run examples/tour.ps1 non-interactively.
+  Package  Lay out out/EtcdPS/<version>/ ready for Import-Module or publishing.
+  Docs     Build the MAML help (en-US/EtcdPS.dll-Help.xml) from docs/*.md.
+
+Bootstraps what is missing: etcd (apt-get when root on Debian/Ubuntu, else a message with the command) and
+Pester 6.2.0 (a NuGet PackageDownload restore into tools/packages).
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Lab', 'Tour', 'Package', 'Docs')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$pesterVersion = '6.2.0'
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments)
+    Write-Host "> $Command $($Arguments -join ' ')" -ForegroundColor DarkGray
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command exited with $LASTEXITCODE" }
+}
+
+function Install-Etcd {
+    if (Get-Command etcd -CommandType Application -ErrorAction SilentlyContinue) { return }
+    if (Test-Path /usr/bin/etcd) { return }
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        Write-Host 'etcd is missing: installing etcd-server and etcd-client with apt-get' -ForegroundColor Yellow
+        Invoke-Native apt-get @('update', '-qq')
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        Invoke-Native apt-get @('install', '-y', '-qq', 'etcd-server', 'etcd-client')
+        # The Debian package may start a system etcd on 2379; the lab and the tests use their own ports.
+        return
+    }
+    throw "etcd is not installed. On Debian/Ubuntu run: sudo apt-get update && sudo apt-get install -y etcd-server etcd-client (or put an etcd binary on PATH)."
+}
+
+function Get-PesterPath {
+    $path = Join-Path $root "tools/packages/pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $path)) {
+        Invoke-Native dotnet @('restore', (Join-Path $root 'tools/tools.csproj'), '--nologo', '-v', 'q')
+    }
+    $path
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', (Join-Path $root 'EtcdPS.sln'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
+    if (Test-Path (Join-Path $root 'tools/HelpBuilder.ps1')) { & (Join-Path $root 'tools/HelpBuilder.ps1') -Root $root }
+}
+
+function Invoke-Test {
+    Install-Etcd
+    $pester = Get-PesterPath
+    Invoke-Build
+    $results = Join-Path $root 'out/test-results'
+    $null = New-Item -ItemType Directory -Force -Path $results
+
+    Write-Host '== xunit' -ForegroundColor Cyan
+    & dotnet test (Join-Path $root 'tests/EtcdPS.Tests/EtcdPS.Tests.csproj') -c $Configuration --no-build --nologo `
+        --logger "trx;LogFileName=xunit.trx" --results-directory $results --logger 'console;verbosity=normal'
+    $xunitExit = $LASTEXITCODE
+    $trx = Get-ChildItem $results -Filter xunit.trx -Recurse | Sort-Object LastWriteTime | Select-Object -Last 1
+    $xPassed = 0; $xFailed = 0
+    if ($trx) {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $xPassed = [int] $counters.passed
+        $xFailed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
+    }
+    if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1 }
+
+    Write-Host '== Pester' -ForegroundColor Cyan
+    # Pester runs in a child pwsh so the module it imports is the freshly built one, not a copy this process holds.
+    $pesterScript = @"
+Import-Module '$pester'
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $root 'tests/pester')'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$r = Invoke-Pester -Configuration `$c
+'PESTER-COUNTS {0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)
+"@
+    $pPassed = 0; $pFailed = 1
+    & ([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -Command $pesterScript | ForEach-Object {
+        if ($_ -is [string] -and $_ -match '^PESTER-COUNTS (\d+) (\d+)$') { $pPassed = [int]$Matches[1]; $pFailed = [int]$Matches[2] }
+        else { $_ }
+    }
+
+    $passed = $xPassed + $pPassed
+    $failed = $xFailed + $pFailed
+    Write-Host "xunit: $xPassed passed, $xFailed failed; Pester: $pPassed passed, $pFailed failed"
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Start-Lab {
+    Install-Etcd
+    Invoke-Build
+    Import-Module (Join-Path $root 'EtcdPS.psd1') -Force -Global
+    if (Get-Command Start-EtcdLab -ErrorAction SilentlyContinue) {
+        Start-EtcdLab -Seed Medium
+    }
+    else {
+        throw 'Start-EtcdLab is not available in this build.'
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Lab' { Start-Lab }
+    'Tour' { Install-Etcd; Invoke-Build; & (Join-Path $root 'examples/tour.ps1') }
+    'Package' { Invoke-Build; & (Join-Path $root 'tools/Package.ps1') -Root $root }
+    'Docs' { Invoke-Build }
+}

@@ -1,0 +1,74 @@
+using EtcdPS.Engine.Kubernetes;
+
+namespace EtcdPS;
+
+/// <summary>
+/// One key as stored in etcd, read at <see cref="Revision"/>: the value (text and raw bytes), its revisions,
+/// and for Kubernetes keys the group, resource, namespace and name parsed from the key.
+/// </summary>
+public sealed partial class EtcdKeyValue
+{
+    /// <summary>The key as text (bytes that are not UTF-8 shown as \xNN).</summary>
+    public string Key { get; init; } = string.Empty;
+    /// <summary>The key's bytes.</summary>
+    public byte[] RawKey { get; init; } = [];
+    /// <summary>The value as text when its bytes are valid UTF-8; null otherwise (see RawValue).</summary>
+    public string? Value { get; init; }
+    /// <summary>The value's bytes (empty with -KeysOnly).</summary>
+    public byte[] RawValue { get; init; } = [];
+    /// <summary>What the value is: text, JSON, Kubernetes protobuf, encrypted, CBOR, binary.</summary>
+    public ValueKind ValueKind { get; init; }
+    /// <summary>Size of the value in bytes.</summary>
+    public long Size { get; init; }
+    /// <summary>Revision of the write that created the key (since its last deletion).</summary>
+    public long CreateRevision { get; init; }
+    /// <summary>Revision of the last write to the key; Kubernetes' resourceVersion.</summary>
+    public long ModRevision { get; init; }
+    /// <summary>Number of writes since the key was created; reset by deletion.</summary>
+    public long Version { get; init; }
+    /// <summary>The lease the key is attached to; 0 for none.</summary>
+    public long Lease { get; init; }
+    /// <summary>The cluster revision the read was made at.</summary>
+    public long Revision { get; init; }
+    /// <summary>Kubernetes API group ("" for the core group).</summary>
+    public string Group { get; init; } = string.Empty;
+    /// <summary>Kubernetes resource (pods, deployments, configmapapps, ...); empty for a key that is not Kubernetes'.</summary>
+    public string Resource { get; init; } = string.Empty;
+    /// <summary>Kubernetes namespace; empty for cluster-scoped objects.</summary>
+    public string Namespace { get; init; } = string.Empty;
+    /// <summary>Kubernetes object name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string ToString() => Key;
+
+    /// <summary>Builds the object from etcd's KeyValue read at <paramref name="revision"/>.</summary>
+    internal static EtcdKeyValue FromProto(Mvccpb.KeyValue kv, long revision, IReadOnlyList<string>? kubernetesPrefixes = null)
+    {
+        var rawKey = kv.Key.ToByteArray();
+        var key = ValueKinds.KeyToText(rawKey);
+        var rawValue = kv.Value.Length == 0 ? [] : kv.Value.ToByteArray();
+        var text = ValueKinds.TryDecodeUtf8(rawValue);
+        var parsed = KubernetesKey.Parse(key, kubernetesPrefixes ?? KubernetesKey.DefaultPrefixes);
+        var kind = ValueKinds.Detect(rawValue, text is not null);
+        return new EtcdKeyValue
+        {
+            Key = key,
+            RawKey = rawKey,
+            // Protobuf and encrypted values may happen to be valid UTF-8; showing them as text helps nobody.
+            Value = kind is ValueKind.KubernetesProtobuf or ValueKind.KubernetesEncrypted or ValueKind.Cbor ? null : text,
+            RawValue = rawValue,
+            ValueKind = kind,
+            Size = kv.Value.Length,
+            CreateRevision = kv.CreateRevision,
+            ModRevision = kv.ModRevision,
+            Version = kv.Version,
+            Lease = kv.Lease,
+            Revision = revision,
+            Group = parsed.Group,
+            Resource = parsed.Resource,
+            Namespace = parsed.Namespace,
+            Name = parsed.Name,
+        };
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+
+namespace EtcdPS;
+
+/// <summary>What the bytes of a value are, told from the bytes alone.</summary>
+public enum ValueKind
+{
+    /// <summary>Zero bytes.</summary>
+    Empty,
+    /// <summary>UTF-8 text that is not JSON.</summary>
+    Text,
+    /// <summary>A JSON object or array (custom resources, CRDs).</summary>
+    Json,
+    /// <summary>A Kubernetes object in protobuf: <c>k8s\0</c> followed by runtime.Unknown.</summary>
+    KubernetesProtobuf,
+    /// <summary>A value encrypted at rest by the API server: <c>k8s:enc:&lt;provider&gt;:...</c>.</summary>
+    KubernetesEncrypted,
+    /// <summary>CBOR with the self-describe tag (<c>d9 d9 f7</c>), used by Kubernetes behind a feature gate.</summary>
+    Cbor,
+    /// <summary>Anything else.</summary>
+    Binary,
+}
+
+/// <summary>Detects the <see cref="ValueKind"/> of a value and turns bytes into text when they are text.</summary>
+internal static class ValueKinds
+{
+    private static readonly byte[] KubernetesMagic = [0x6b, 0x38, 0x73, 0x00];
+    private static readonly byte[] EncryptedPrefix = "k8s:enc:"u8.ToArray();
+    private static readonly byte[] CborSelfDescribe = [0xd9, 0xd9, 0xf7];
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static ValueKind Detect(ReadOnlySpan<byte> value, bool isUtf8)
+    {
+        if (value.IsEmpty)
+        {
+            return ValueKind.Empty;
+        }
+
+        if (value.StartsWith(KubernetesMagic))
+        {
+            return ValueKind.KubernetesProtobuf;
+        }
+
+        if (value.StartsWith(EncryptedPrefix))
+        {
+            return ValueKind.KubernetesEncrypted;
+        }
+
+        if (value.StartsWith(CborSelfDescribe))
+        {
+            return ValueKind.Cbor;
+        }
+
+        if (!isUtf8)
+        {
+            return ValueKind.Binary;
+        }
+
+        var trimmed = value.Trim(" \t\r\n"u8);
+        if (trimmed.Length >= 2 && ((trimmed[0] == '{' && trimmed[^1] == '}') || (trimmed[0] == '[' && trimmed[^1] == ']')))
+        {
+            return ValueKind.Json;
+        }
+
+        return ValueKind.Text;
+    }
+
+    /// <summary>The bytes as a string when they are valid UTF-8; null otherwise.</summary>
+    public static string? TryDecodeUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        return StrictUtf8.GetString(bytes);
+    }
+
+    /// <summary>
+    /// A key as text: UTF-8 when valid, otherwise every byte that is not printable ASCII as \xNN,
+    /// so binary keys stay visible and distinct.
+    /// </summary>
+    public static string KeyToText(ReadOnlySpan<byte> key)
+    {
+        if (TryDecodeUtf8(key) is { } text)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(key.Length * 2);
+        foreach (var b in key)
+        {
+            if (b is >= 0x20 and < 0x7f && b != '\\')
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+}

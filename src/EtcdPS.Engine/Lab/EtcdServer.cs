@@ -1,0 +1,387 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using EtcdPS.Engine.Connection;
+using Etcdserverpb;
+
+namespace EtcdPS.Engine.Lab;
+
+/// <summary>How to start a local etcd: members, TLS files, auth, quota. Used by the lab and the tests.</summary>
+internal sealed record EtcdServerOptions
+{
+    public int Members { get; init; } = 1;
+    /// <summary>Folder for the members' data; a new temp folder when null.</summary>
+    public string? DataPath { get; init; }
+    /// <summary>Server certificate, key and CA (PEM); with them the members serve https and may require client certs.</summary>
+    public string? ServerCertPath { get; init; }
+    public string? ServerKeyPath { get; init; }
+    public string? TrustedCaPath { get; init; }
+    public bool RequireClientCertificate { get; init; }
+    /// <summary>When set, auth is enabled with user root and this password.</summary>
+    public string? RootPassword { get; init; }
+    public long? QuotaBackendBytes { get; init; }
+    public string[] ExtraArguments { get; init; } = [];
+}
+
+/// <summary>One running etcd process of a local cluster.</summary>
+internal sealed class EtcdServerMember
+{
+    public required string Name { get; init; }
+    public required string ClientUrl { get; init; }
+    public required string PeerUrl { get; init; }
+    public required string DataDir { get; init; }
+    public Process? Process { get; set; }
+    public List<string> Arguments { get; } = [];
+    public bool IsRunning => Process is { HasExited: false };
+}
+
+/// <summary>
+/// Starts real etcd processes on free loopback ports with a temp data folder, waits until they serve,
+/// and kills exactly those processes at the end. The lab and every test that needs etcd use it.
+/// </summary>
+internal sealed class EtcdServer : IDisposable
+{
+    private readonly bool _ownsDataPath;
+
+    private EtcdServer(EtcdServerOptions options, string dataPath, bool ownsDataPath, IReadOnlyList<EtcdServerMember> members)
+    {
+        Options = options;
+        DataPath = dataPath;
+        _ownsDataPath = ownsDataPath;
+        Members = members;
+    }
+
+    public EtcdServerOptions Options { get; }
+    public string DataPath { get; }
+    public IReadOnlyList<EtcdServerMember> Members { get; }
+    public string[] ClientUrls => Members.Select(m => m.ClientUrl).ToArray();
+    public bool KeepData { get; set; }
+
+    /// <summary>The etcd binary: on PATH, else /usr/bin/etcd. Throws with the install command when missing.</summary>
+    public static string FindEtcd()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin").Append("/usr/local/bin"))
+        {
+            var candidate = Path.Combine(dir, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "etcd.exe" : "etcd");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new EtcdException("EtcdNotInstalled", EtcdErrorCategory.ObjectNotFound,
+            "The etcd server binary was not found on PATH.", "etcd",
+            "Install etcd: on Debian/Ubuntu 'sudo apt-get update && sudo apt-get install -y etcd-server etcd-client'; elsewhere put etcd on PATH.");
+    }
+
+    public static async Task<EtcdServer> StartAsync(EtcdServerOptions options, CancellationToken cancellation)
+    {
+        if (options.Members < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "A cluster has at least one member.");
+        }
+
+        var etcd = FindEtcd();
+        var owns = options.DataPath is null;
+        var dataPath = options.DataPath ?? Path.Combine(Path.GetTempPath(), "etcdps-" + Guid.NewGuid().ToString("n")[..12]);
+        Directory.CreateDirectory(dataPath);
+        var scheme = options.ServerCertPath is null ? "http" : "https";
+        var members = new List<EtcdServerMember>();
+        var ports = FreePorts(options.Members * 2);
+        for (var i = 0; i < options.Members; i++)
+        {
+            members.Add(new EtcdServerMember
+            {
+                Name = $"etcd-{i}",
+                ClientUrl = $"{scheme}://127.0.0.1:{ports[i * 2]}",
+                PeerUrl = $"http://127.0.0.1:{ports[(i * 2) + 1]}",
+                DataDir = Path.Combine(dataPath, $"etcd-{i}"),
+            });
+        }
+
+        var initialCluster = string.Join(",", members.Select(m => $"{m.Name}={m.PeerUrl}"));
+        var clusterToken = "etcdps-" + Guid.NewGuid().ToString("n")[..8];
+        foreach (var member in members)
+        {
+            member.Arguments.AddRange(
+            [
+                "--name", member.Name,
+                "--data-dir", member.DataDir,
+                "--listen-client-urls", member.ClientUrl,
+                "--advertise-client-urls", member.ClientUrl,
+                "--listen-peer-urls", member.PeerUrl,
+                "--initial-advertise-peer-urls", member.PeerUrl,
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-token", clusterToken,
+                "--initial-cluster-state", "new",
+                "--logger", "zap",
+                "--log-level", "error",
+            ]);
+            if (options.ServerCertPath is not null)
+            {
+                member.Arguments.AddRange(["--cert-file", options.ServerCertPath, "--key-file", options.ServerKeyPath!]);
+                if (options.TrustedCaPath is not null)
+                {
+                    member.Arguments.AddRange(["--trusted-ca-file", options.TrustedCaPath]);
+                }
+
+                if (options.RequireClientCertificate)
+                {
+                    member.Arguments.Add("--client-cert-auth");
+                }
+            }
+
+            if (options.QuotaBackendBytes is { } quota)
+            {
+                member.Arguments.AddRange(["--quota-backend-bytes", quota.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            }
+
+            member.Arguments.AddRange(options.ExtraArguments);
+        }
+
+        var server = new EtcdServer(options, dataPath, owns, members);
+        try
+        {
+            foreach (var member in members)
+            {
+                server.Launch(member, etcd);
+            }
+
+            await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
+            if (options.RootPassword is not null)
+            {
+                await server.EnableAuthAsync(options.RootPassword, cancellation).ConfigureAwait(false);
+            }
+
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Options for an EtcdPS connection to this server (TLS and credential are up to the caller).</summary>
+    public EtcdConnectionOptions ConnectionOptions(string? caPath = null, string? certPath = null, string? keyPath = null,
+        NetworkCredential? credential = null) => new()
+        {
+            Endpoints = ClientUrls,
+            CaCertPath = caPath,
+            CertPath = certPath,
+            KeyPath = keyPath,
+            Credential = credential,
+            DialTimeout = TimeSpan.FromSeconds(5),
+        };
+
+    /// <summary>Kills one member at once (SIGKILL), like a crash.</summary>
+    public void Kill(int index)
+    {
+        var process = Members[index].Process;
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) one member: a member that hangs without closing its sockets.</summary>
+    public void Signal(int index, bool stop)
+    {
+        if (Members[index].Process is { HasExited: false } process)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", [stop ? "-STOP" : "-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            {
+                UseShellExecute = false,
+            });
+            kill?.WaitForExit(5_000);
+        }
+    }
+
+    /// <summary>Starts a killed member again with the same data folder and ports.</summary>
+    public async Task RestartAsync(int index, CancellationToken cancellation)
+    {
+        var member = Members[index];
+        Kill(index);
+        var args = member.Arguments.ToList();
+        var state = args.IndexOf("--initial-cluster-state");
+        if (state >= 0)
+        {
+            args[state + 1] = "existing";
+        }
+
+        member.Arguments.Clear();
+        member.Arguments.AddRange(args);
+        Launch(member, FindEtcd());
+        await WaitUntilReadyAsync(TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var member in Members)
+        {
+            try
+            {
+                if (member.Process is { HasExited: false } process)
+                {
+                    Signal(Members.ToList().IndexOf(member), stop: false);
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(10_000);
+                }
+
+                member.Process?.Dispose();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        if (_ownsDataPath && !KeepData)
+        {
+            try
+            {
+                Directory.Delete(DataPath, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private void Launch(EtcdServerMember member, string etcd)
+    {
+        var start = new ProcessStartInfo(etcd)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in member.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // etcd must not pick up a user's ETCD_* settings.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ETCD_", StringComparison.Ordinal)).ToArray())
+        {
+            start.Environment.Remove(key);
+        }
+
+        var log = new StreamWriter(Path.Combine(DataPath, member.Name + ".log"), append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.Exited += (_, _) => { lock (log) { log.Dispose(); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        member.Process = process;
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        foreach (var member in Members.Where(m => m.IsRunning))
+        {
+            while (true)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (member.Process is { HasExited: true })
+                {
+                    throw new EtcdException("EtcdLabStartFailed", EtcdErrorCategory.ResourceUnavailable,
+                        $"etcd member {member.Name} exited at start; see {Path.Combine(DataPath, member.Name + ".log")}.", member.ClientUrl,
+                        "Check the log; a port may be in use or the data folder not writable.");
+                }
+
+                if (await HasLeaderAsync(member, cancellation).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new EtcdException("EtcdLabStartFailed", EtcdErrorCategory.OperationTimeout,
+                        $"etcd member {member.Name} did not become ready in {limit.TotalSeconds:0} s.", member.ClientUrl,
+                        "Check the member log in " + DataPath);
+                }
+
+                await Task.Delay(100, cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> HasLeaderAsync(EtcdServerMember member, CancellationToken cancellation)
+    {
+        try
+        {
+            using var probe = await OpenAdminConnectionAsync([member.ClientUrl], null, cancellation).ConfigureAwait(false);
+            var status = await probe.CallAsync((c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                cancellation, timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            return status.Leader != 0;
+        }
+        catch (EtcdException)
+        {
+            return false;
+        }
+    }
+
+    private async Task EnableAuthAsync(string rootPassword, CancellationToken cancellation)
+    {
+        using var admin = await OpenAdminConnectionAsync(ClientUrls, null, cancellation).ConfigureAwait(false);
+        await admin.CallAsync((c, o) => c.Auth.UserAddAsync(new AuthUserAddRequest { Name = "root", Password = rootPassword }, o).ResponseAsync, cancellation).ConfigureAwait(false);
+        await admin.CallAsync((c, o) => c.Auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = "root", Role = "root" }, o).ResponseAsync, cancellation).ConfigureAwait(false);
+        await admin.CallAsync((c, o) => c.Auth.AuthEnableAsync(new AuthEnableRequest(), o).ResponseAsync, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>A raw connection that skips verification; the server's own admin channel.</summary>
+    private Task<EtcdConnection> OpenAdminConnectionAsync(string[] urls, NetworkCredential? credential, CancellationToken cancellation)
+    {
+        var options = new EtcdConnectionOptions
+        {
+            Endpoints = urls,
+            SkipCertificateCheck = true,
+            Credential = credential,
+            DialTimeout = TimeSpan.FromSeconds(2),
+        };
+        var addresses = urls.Select(u => EndpointAddress.Parse(u, false)).ToArray();
+        TlsMaterial? tls = null;
+        if (addresses.Any(a => a.Scheme == Uri.UriSchemeHttps))
+        {
+            // A lab or test server that demands client certs is probed with its own server certificate,
+            // which etcd's test CA also signed for client use.
+            tls = TlsMaterial.Load(options with
+            {
+                CertPath = Options.RequireClientCertificate ? Options.ServerCertPath : null,
+                KeyPath = Options.RequireClientCertificate ? Options.ServerKeyPath : null,
+            });
+        }
+
+        var clients = addresses.Select(a => new EndpointClient(a, tls, options.DialTimeout)).ToArray();
+        return Task.FromResult(new EtcdConnection(options, tls, clients));
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = new List<TcpListener>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
+
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+            }
+        }
+    }
+}

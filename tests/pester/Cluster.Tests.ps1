@@ -1,0 +1,81 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
+    $script:etcd = Start-TestEtcd -Members 3
+}
+
+AfterAll {
+    Disconnect-Etcd -All
+    if ($script:etcd) { Stop-TestEtcd $script:etcd }
+}
+
+Describe 'Cluster cmdlets against a 3-member etcd' {
+    BeforeEach {
+        Connect-Etcd -Endpoint $script:etcd.Endpoints
+    }
+
+    It 'Get-EtcdStatus returns one object per endpoint and exactly one leader' {
+        $status = Get-EtcdStatus
+        $status | Should -HaveCount 3
+        @($status | Where-Object IsLeader) | Should -HaveCount 1
+        ($status.LeaderId | Select-Object -Unique) | Should -HaveCount 1
+        $status[0] | Should -BeOfType ([EtcdPS.EtcdStatus])
+    }
+
+    It 'Revision follows the writes' {
+        $revision = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester/one' -Value 'x'
+        (Get-EtcdStatus | Select-Object -First 1).Revision | Should -BeGreaterOrEqual $revision
+    }
+
+    It 'Test-EtcdHealth -Quiet is true on a healthy cluster' {
+        Test-EtcdHealth -Quiet | Should -BeTrue
+    }
+
+    It 'Get-EtcdMember lists every member with hex ids' {
+        $members = Get-EtcdMember
+        $members | Should -HaveCount 3
+        $members.Id | ForEach-Object { $_ | Should -Match '^[0-9a-f]+$' }
+        (Get-EtcdMember -Name 'etcd-1').ClientUrls | Should -Be $script:etcd.Members[1].ClientUrl
+    }
+
+    It 'Get-EtcdAlarm is empty, as a Pester cluster check would assert' {
+        Get-EtcdAlarm | Should -BeNullOrEmpty
+    }
+
+    It 'A dead endpoint gives a non-terminating error and the others still answer' {
+        $extra = Get-FreeTcpPort
+        Connect-Etcd -Endpoint ($script:etcd.Endpoints + "http://127.0.0.1:$extra") -DialTimeout 00:00:02 -WarningAction SilentlyContinue
+        $status = Get-EtcdStatus -ErrorVariable failed -ErrorAction SilentlyContinue
+        $status | Should -HaveCount 3
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'EtcdUnavailable,*'
+        $failed[0].TargetObject | Should -Be "http://127.0.0.1:$extra"
+    }
+}
+
+Describe 'Connections' {
+    It 'Connect-Etcd -PassThru returns the connection with the cluster id' {
+        $c = Connect-Etcd -Endpoint $script:etcd.Endpoint -Name pester -PassThru
+        $c.ClusterId | Should -Match '^[0-9a-f]+$'
+        (Get-EtcdConnection -Default).Name | Should -Be 'pester'
+        Disconnect-Etcd -Name pester
+        Get-EtcdConnection -Name pester | Should -BeNullOrEmpty
+    }
+
+    It 'Nothing listening fails fast with EtcdUnavailable' {
+        $port = Get-FreeTcpPort
+        { Connect-Etcd -Endpoint "127.0.0.1:$port" -DialTimeout 00:00:02 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EtcdUnavailable,EtcdPS.Commands.Connection.ConnectEtcdCommand'
+    }
+
+    It 'ETCDCTL_ENDPOINTS is used when no connection was made' {
+        Disconnect-Etcd -All
+        $env:ETCDCTL_ENDPOINTS = $script:etcd.Endpoints -join ','
+        try {
+            Get-EtcdStatus | Should -HaveCount 3
+        }
+        finally {
+            Remove-Item Env:ETCDCTL_ENDPOINTS
+        }
+    }
+}
