@@ -144,7 +144,7 @@ public sealed class EtcdConnection : IDisposable
             }
             catch (RpcException ex)
             {
-                throw EtcdErrors.FromRpc(ex, target);
+                throw EtcdErrors.FromRpc(ex, target, client.Address.Scheme == Uri.UriSchemeHttps);
             }
         }
     }
@@ -167,7 +167,7 @@ public sealed class EtcdConnection : IDisposable
         }
         catch (RpcException ex) when (!cancellation.IsCancellationRequested)
         {
-            throw EtcdErrors.FromRpc(ex, client.Name);
+            throw EtcdErrors.FromRpc(ex, client.Name, client.Address.Scheme == Uri.UriSchemeHttps);
         }
     }
 

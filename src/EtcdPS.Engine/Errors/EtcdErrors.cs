@@ -32,9 +32,18 @@ public static class EtcdErrorIds
 /// <summary>Turns gRPC failures into <see cref="EtcdException"/>, in one place.</summary>
 internal static class EtcdErrors
 {
-    public static EtcdException FromRpc(RpcException ex, object? target)
+    public static EtcdException FromRpc(RpcException ex, object? target, bool overTls = false)
     {
         var detail = ex.Status.Detail ?? string.Empty;
+        if (overTls && detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal))
+        {
+            // With TLS 1.3 a server that refuses the client certificate closes the connection only after
+            // the handshake, so the client sees a broken HTTP/2 preface rather than a TLS error.
+            return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
+                $"etcd at {target} closed the TLS connection: it requires a client certificate it trusts, or rejected the one given (expired, or not signed by its CA).", target,
+                "Give a valid client certificate with -CertPath and -KeyPath, signed by a CA in etcd's --trusted-ca-file.", ex);
+        }
+
         if (IsTlsFailure(ex))
         {
             return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,

@@ -68,5 +68,5 @@ public sealed class AuthEtcdFixture : EtcdFixture
 {
     public const string RootPassword = "s3cret-Pa55word";
 
-    internal override EtcdServerOptions CreateOptions() => new() { RootPassword = RootPassword };
+    internal override EtcdServerOptions CreateOptions() => new() { RootPassword = RootPassword, ExtraArguments = ["--auth-token-ttl", "1"] };
 }

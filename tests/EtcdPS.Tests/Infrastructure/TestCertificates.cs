@@ -19,17 +19,17 @@ public sealed class TestCertificates : IDisposable
         CaPath = WriteCert("ca.crt", ca);
 
         using var serverKey = RSA.Create(2048);
-        using var server = Sign(ca, caKey, "127.0.0.1", serverKey, server: true, DateTimeOffset.UtcNow.AddDays(30));
+        using var server = Sign(ca, "127.0.0.1", serverKey, server: true, DateTimeOffset.UtcNow.AddDays(30));
         ServerCertPath = WriteCert("server.crt", server);
         ServerKeyPath = WriteKey("server.key", serverKey);
 
         using var clientKey = RSA.Create(2048);
-        using var client = Sign(ca, caKey, "root", clientKey, server: false, DateTimeOffset.UtcNow.AddDays(30));
+        using var client = Sign(ca, "root", clientKey, server: false, DateTimeOffset.UtcNow.AddDays(30));
         ClientCertPath = WriteCert("client.crt", client);
         ClientKeyPath = WriteKey("client.key", clientKey);
 
         using var expiredKey = RSA.Create(2048);
-        using var expired = Sign(ca, caKey, "root", expiredKey, server: false, DateTimeOffset.UtcNow.AddDays(-1));
+        using var expired = Sign(ca, "root", expiredKey, server: false, DateTimeOffset.UtcNow.AddDays(-1));
         ExpiredClientCertPath = WriteCert("expired.crt", expired);
         ExpiredClientKeyPath = WriteKey("expired.key", expiredKey);
 
@@ -72,7 +72,7 @@ public sealed class TestCertificates : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(365));
     }
 
-    private static X509Certificate2 Sign(X509Certificate2 ca, RSA caKey, string commonName, RSA key, bool server, DateTimeOffset notAfter)
+    private static X509Certificate2 Sign(X509Certificate2 ca, string commonName, RSA key, bool server, DateTimeOffset notAfter)
     {
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
@@ -88,10 +88,9 @@ public sealed class TestCertificates : IDisposable
         }
 
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
-        using var signer = ca.CopyWithPrivateKey(caKey);
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
-        return request.Create(signer, DateTimeOffset.UtcNow.AddDays(-2), notAfter, serial);
+        return request.Create(ca, DateTimeOffset.UtcNow.AddDays(-2), notAfter, serial);
     }
 
     private string WriteCert(string name, X509Certificate2 cert)
