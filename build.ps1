@@ -98,7 +98,9 @@ Import-Module '$pester'
 'PESTER-COUNTS {0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)
 "@
     $pPassed = 0; $pFailed = 1
-    & ([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -Command $pesterScript | ForEach-Object {
+    $pwshHost = [Environment]::ProcessPath
+    $pwshArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($pwshHost) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    & $pwshHost @pwshArgs -NoProfile -NonInteractive -Command $pesterScript | ForEach-Object {
         if ($_ -is [string] -and $_ -match '^PESTER-COUNTS (\d+) (\d+)$') { $pPassed = [int]$Matches[1]; $pFailed = [int]$Matches[2] }
         else { $_ }
     }

@@ -16,6 +16,18 @@ function Get-FreeTcpPort {
     finally { $listeners | ForEach-Object { $_.Stop() } }
 }
 
+<#
+.SYNOPSIS
+Runs a script in a fresh child pwsh (the same PowerShell as this one, also when it runs as a dotnet tool).
+#>
+function Invoke-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script)
+    $host_ = [Environment]::ProcessPath
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $output = & $host_ @prefix -NoProfile -NonInteractive -Command $Script 2>&1
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+}
+
 function Find-EtcdBinary {
     $etcd = Get-Command etcd -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if ($etcd) { return $etcd.Source }
@@ -117,4 +129,4 @@ function Set-TestKey {
     [long] $response.header.revision
 }
 
-Export-ModuleMember -Function Get-RepoRoot, Get-FreeTcpPort, Start-TestEtcd, Stop-TestEtcd, Set-TestKey
+Export-ModuleMember -Function Get-RepoRoot, Invoke-ChildPwsh, Get-FreeTcpPort, Start-TestEtcd, Stop-TestEtcd, Set-TestKey
