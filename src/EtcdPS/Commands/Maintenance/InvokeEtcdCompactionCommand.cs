@@ -72,6 +72,8 @@ public sealed class InvokeEtcdCompactionCommand : EtcdCmdlet
                 + $"({plan.RevisionsPerSecond:0.##} revisions/s); the real age of history at that revision may differ.").ConfigureAwait(false);
         }
 
+        // Also as verbose text: hosts without a console (scripts, runspaces) otherwise never see the -WhatIf figures.
+        await WriteVerboseAsync(plan.Describe()).ConfigureAwait(false);
         if (!await ShouldProcessAsync(string.Join(",", connection.Endpoints), plan.Describe()).ConfigureAwait(false))
         {
             return;
