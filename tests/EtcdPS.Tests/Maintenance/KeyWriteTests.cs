@@ -41,6 +41,22 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : IClassFixture<Single
     }
 
     [Fact]
+    public void Parameters_typed_on_the_command_line_win_over_piped_properties()
+    {
+        Connect();
+        _raw.Put("/kw/typed/src", "source");
+        _pwsh.Run("$script:kv = Set-EtcdKey /kw/typed/src source -PassThru");
+        _pwsh.Run("$script:kv | Set-EtcdKey -Value typed");
+        Assert.Equal("typed", _raw.Get("/kw/typed/src")!.Value.ToStringUtf8());
+        _pwsh.Run("$script:kv | Set-EtcdKey -Key /kw/typed/copy");
+        Assert.Equal("source", _raw.Get("/kw/typed/copy")!.Value.ToStringUtf8());
+        Assert.Equal("typed", _raw.Get("/kw/typed/src")!.Value.ToStringUtf8());
+        _pwsh.Run("$script:kv | Remove-EtcdKey -Key /kw/typed/copy");
+        Assert.Null(_raw.Get("/kw/typed/copy"));
+        Assert.NotNull(_raw.Get("/kw/typed/src"));
+    }
+
+    [Fact]
     public void Stale_write_is_rejected_and_names_the_current_mod_revision()
     {
         Connect();

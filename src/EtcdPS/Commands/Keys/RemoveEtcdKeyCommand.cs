@@ -43,6 +43,16 @@ public sealed class RemoveEtcdKeyCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private HashSet<string> _typed = [];
+
+    /// <inheritdoc />
+    protected override Task BeginProcessingAsync(CancellationToken cancellation)
+    {
+        // A -Key typed on the command line wins over the RawKey of a piped object.
+        _typed = [.. MyInvocation.BoundParameters.Keys];
+        return Task.CompletedTask;
+    }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -52,7 +62,7 @@ public sealed class RemoveEtcdKeyCommand : EtcdCmdlet
                 "-ExpectedModRevision applies to one key, not to a -Prefix range.", Key);
         }
 
-        var key = KeyWriter.KeyBytes(Key, RawKey);
+        var key = KeyWriter.KeyBytes(Key, _typed.Contains(nameof(Key)) && !_typed.Contains(nameof(RawKey)) ? null : RawKey);
         var rangeEnd = Prefix ? KeyWriter.PrefixEnd(key) : null;
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var kubernetes = KeyWriter.Touches(key, rangeEnd, KubernetesPrefix);

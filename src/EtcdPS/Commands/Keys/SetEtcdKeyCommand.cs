@@ -62,11 +62,24 @@ public sealed class SetEtcdKeyCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private HashSet<string> _typed = [];
+
+    /// <inheritdoc />
+    protected override Task BeginProcessingAsync(CancellationToken cancellation)
+    {
+        // Only parameters typed on the command line are bound yet: they win over properties of piped objects,
+        // so `$kv | Set-EtcdKey -Value new` writes "new", not the piped RawValue.
+        _typed = [.. MyInvocation.BoundParameters.Keys];
+        return Task.CompletedTask;
+    }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
-        var key = KeyWriter.KeyBytes(Key, RawKey);
-        var value = RawValue ?? (Value is null ? null : Encoding.UTF8.GetBytes(Value));
+        var key = KeyWriter.KeyBytes(Key, _typed.Contains(nameof(Key)) && !_typed.Contains(nameof(RawKey)) ? null : RawKey);
+        var value = _typed.Contains(nameof(Value)) && !_typed.Contains(nameof(RawValue))
+            ? Encoding.UTF8.GetBytes(Value ?? string.Empty)
+            : RawValue ?? (Value is null ? null : Encoding.UTF8.GetBytes(Value));
         if (value is null)
         {
             throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
