@@ -19,36 +19,39 @@ internal sealed record DefragTarget(string Endpoint, string MemberId, string? Na
 internal static class Defragmenter
 {
     /// <summary>
-    /// The members to defragment in order (followers, then the leader). With <paramref name="endpoints"/>,
-    /// only those (matched by client URL or member name); otherwise every member of the cluster.
+    /// The members to defragment in order (followers, then the leader): <paramref name="endpoints"/> (client URLs or member
+    /// names) when given; otherwise every member of the member list with <paramref name="allMembers"/>, else the connection's
+    /// own endpoints (like etcdctl defrag, and the only reachable ones behind a port-forward).
     /// </summary>
     public static async Task<IReadOnlyList<DefragTarget>> PlanAsync(EtcdConnection connection, IReadOnlyCollection<string>? endpoints,
-        CancellationToken cancellation)
+        bool allMembers, CancellationToken cancellation)
     {
         var members = await ClusterInspector.ListMembersAsync(connection, cancellation).ConfigureAwait(false);
-        var chosen = new List<(string Url, EtcdMember? Member)>();
+        var chosen = new List<string>();
         if (endpoints is { Count: > 0 })
         {
             foreach (var wanted in endpoints)
             {
+                var own = connection.Endpoints.FirstOrDefault(e => SameEndpoint(e, wanted));
                 var member = members.FirstOrDefault(m => string.Equals(m.Name, wanted, StringComparison.OrdinalIgnoreCase)
                     || m.ClientUrls.Any(u => SameEndpoint(u, wanted)));
-                if (member is null)
-                {
-                    throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
+                var url = own ?? member?.ClientUrls.FirstOrDefault()
+                    ?? throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
                         $"'{wanted}' is neither a member name nor a client URL of this cluster.", wanted,
                         "Get-EtcdMember lists the members with their names and client URLs.");
-                }
-
-                chosen.Add((member.ClientUrls.First(), member));
+                chosen.Add(url);
             }
+        }
+        else if (allMembers)
+        {
+            chosen.AddRange(members.Where(m => m.ClientUrls.Length > 0).Select(m => m.ClientUrls[0]));
         }
         else
         {
-            chosen.AddRange(members.Where(m => m.ClientUrls.Length > 0).Select(m => (m.ClientUrls[0], (EtcdMember?)m)));
+            chosen.AddRange(connection.Endpoints);
         }
 
-        using var target = connection.WithEndpoints(chosen.Select(c => c.Url).Distinct());
+        using var target = connection.WithEndpoints(chosen.Distinct(StringComparer.OrdinalIgnoreCase));
         var plan = new List<DefragTarget>();
         foreach (var client in target.Clients)
         {
@@ -119,6 +122,6 @@ internal static class Defragmenter
         var a = url.TrimEnd('/');
         var b = wanted.TrimEnd('/');
         return string.Equals(a, b, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(new Uri(a).Authority, b, StringComparison.OrdinalIgnoreCase);
+            || (Uri.TryCreate(a, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, b, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -7,10 +7,13 @@ public sealed class ClusterDefragTests(ClusterEtcdFixture etcd) : IClassFixture<
     public void Dispose() => _pwsh.Dispose();
 
     [Fact]
-    public void Every_member_is_defragmented_once_followers_first_and_the_leader_last()
+    public void The_connection_endpoints_by_default_and_with_cluster_every_member_followers_first_leader_last()
     {
         _pwsh.Run($"Connect-Etcd {etcd.Endpoints[0]}");
-        var results = _pwsh.Run("Invoke-EtcdDefragmentation -Confirm:$false");
+        var own = Assert.Single(_pwsh.Run("Invoke-EtcdDefragmentation -Confirm:$false"));
+        Assert.Equal(etcd.Endpoints[0], own.Properties["Endpoint"].Value);
+
+        var results = _pwsh.Run("Invoke-EtcdDefragmentation -Cluster -Confirm:$false");
         Assert.Equal(3, results.Count);
         Assert.Equal([false, false, true], results.Select(r => (bool)r.Properties["IsLeader"].Value));
         Assert.Equal(etcd.Endpoints.Order(), results.Select(r => (string)r.Properties["Endpoint"].Value).Order());

@@ -13,11 +13,15 @@ namespace EtcdPS.Commands.Maintenance;
 [OutputType(typeof(EtcdDefragResult))]
 public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
 {
-    /// <summary>Members to defragment, by client URL or member name; every member when omitted.</summary>
+    /// <summary>Members to defragment, by client URL or member name; the connection's endpoints when omitted (all members with -Cluster).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientUrls")]
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
+
+    /// <summary>Every member in the member list, not only the connection's endpoints.</summary>
+    [Parameter]
+    public SwitchParameter Cluster { get; set; }
 
     /// <summary>Deadline of each member's defragment call (default 30 minutes).</summary>
     [Parameter]
@@ -36,7 +40,7 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var plan = await Defragmenter.PlanAsync(connection, _endpoints.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), cancellation)
+        var plan = await Defragmenter.PlanAsync(connection, _endpoints.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), Cluster, cancellation)
             .ConfigureAwait(false);
         var done = 0;
         var progress = new ProgressRecord(2, "Invoke-EtcdDefragmentation", "Starting");
