@@ -29,15 +29,7 @@ internal static class SnapshotWriter
                 $"The file '{path}' exists already; it was left untouched.", path, "Give another -Path, or -Force to replace it.");
         }
 
-        var client = endpoint is null
-            ? connection.Clients[0]
-            : connection.Clients.FirstOrDefault(c => string.Equals(c.Name, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
-              ?? throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
-                  $"'{endpoint}' is not one of the connection's endpoints ({string.Join(", ", connection.Endpoints)}).", endpoint,
-                  "Give one of the connection's endpoints, or connect to that member first.");
-        var status = await connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
-            cancellation).ConfigureAwait(false);
-
+        var (client, status) = await PickMemberAsync(connection, endpoint, cancellation).ConfigureAwait(false);
         var partial = PartialPath(path);
         var watch = Stopwatch.StartNew();
         try
@@ -54,11 +46,51 @@ internal static class SnapshotWriter
                 Duration = watch.Elapsed,
             };
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(partial);
+            throw new EtcdException(EtcdMaintenanceErrorIds.SnapshotFailed, EtcdErrorCategory.ResourceUnavailable,
+                $"The snapshot could not be written to '{path}': {ex.Message}", path,
+                "Check that the folder exists, is writable and has room for the whole database.", ex);
+        }
         catch
         {
             TryDelete(partial);
             throw;
         }
+    }
+
+    /// <summary>The member to stream from: the one asked for, else the first endpoint that answers a status call.</summary>
+    private static async Task<(Connection.EndpointClient Client, StatusResponse Status)> PickMemberAsync(EtcdConnection connection, string? endpoint,
+        CancellationToken cancellation)
+    {
+        var candidates = endpoint is null
+            ? connection.Clients
+            : connection.Clients.Where(c => string.Equals(c.Name, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(c.Address.Authority, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (candidates.Count == 0)
+        {
+            throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
+                $"'{endpoint}' is not one of the connection's endpoints ({string.Join(", ", connection.Endpoints)}).", endpoint,
+                "Give one of the connection's endpoints, or connect to that member first.");
+        }
+
+        EtcdException? last = null;
+        foreach (var client in candidates)
+        {
+            try
+            {
+                var status = await connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                    cancellation).ConfigureAwait(false);
+                return (client, status);
+            }
+            catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.Unavailable)
+            {
+                last = ex;
+            }
+        }
+
+        throw last!;
     }
 
     private static async Task<(long Size, byte[] Sha)> ReceiveAsync(EtcdConnection connection, Connection.EndpointClient client, string partial,

@@ -76,6 +76,49 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     }
 
     [Fact]
+    public async Task Older_than_estimates_the_revision_from_the_sampled_write_rate()
+    {
+        Connect();
+        var start = _raw.Put("/mt/rate/k", "start");
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await _raw.KV.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8("/mt/rate/k"), Value = ByteString.CopyFromUtf8("v") });
+                await Task.Delay(20);
+            }
+        });
+        PwshResult result;
+        try
+        {
+            result = _pwsh.Invoke("Invoke-EtcdCompaction -OlderThan 00:00:00.5 -SampleDuration 00:00:01 -Confirm:$false");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writer;
+        }
+
+        Assert.Empty(result.Errors);
+        var compaction = Assert.Single(result.Output);
+        Assert.True((bool)compaction.Properties["IsEstimate"].Value);
+        var revision = (long)compaction.Properties["CompactRevision"].Value;
+        Assert.InRange(revision, start + 1, (long)compaction.Properties["CurrentRevision"].Value - 1);
+        Assert.Contains(result.Warnings, w => w.Contains("estimate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Older_than_without_writes_during_the_sample_compacts_nothing()
+    {
+        Connect();
+        _raw.Put("/mt/rate/idle", "v");
+        var before = _raw.FullListing();
+        Assert.Equal("EtcdNothingToCompact", _pwsh.Invoke("Invoke-EtcdCompaction -OlderThan 00:01:00 -SampleDuration 00:00:00.3 -Confirm:$false").FirstErrorId);
+        Assert.Equal(before, _raw.FullListing());
+    }
+
+    [Fact]
     public void WhatIf_on_maintenance_cmdlets_leaves_the_data_byte_identical()
     {
         Connect();
@@ -180,6 +223,15 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : IClassFixture<Sin
         _pwsh.Run($"Save-EtcdSnapshot '{path}' -Force");
         Assert.NotEqual("precious", File.ReadAllText(path));
         Assert.False(File.Exists(path + ".part"));
+    }
+
+    [Fact]
+    public void Snapshot_into_a_missing_folder_fails_cleanly()
+    {
+        Connect();
+        var path = Path.Combine(_dir, "no-such-folder", "x.db");
+        Assert.Equal("EtcdSnapshotFailed", _pwsh.Invoke($"Save-EtcdSnapshot '{path}'").FirstErrorId);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(path)));
     }
 
     [Fact]

@@ -60,12 +60,19 @@ public sealed class InvokeEtcdCompactionCommand : EtcdCmdlet
             ByAge => new CompactionTarget.OlderThan(OlderThan, SampleDuration),
             _ => new CompactionTarget.Exact(Revision),
         };
+        var sampling = new ProgressRecord(1, "Invoke-EtcdCompaction", $"Sampling the write rate for {SampleDuration.TotalSeconds:0.#} s");
         if (target is CompactionTarget.OlderThan)
         {
-            ReportProgress(new ProgressRecord(1, "Invoke-EtcdCompaction", $"Sampling the write rate for {SampleDuration.TotalSeconds:0.#} s"));
+            ReportProgress(sampling);
         }
 
         var plan = await Compactor.PlanAsync(connection, target, cancellation).ConfigureAwait(false);
+        if (target is CompactionTarget.OlderThan)
+        {
+            sampling.RecordType = ProgressRecordType.Completed;
+            ReportProgress(sampling);
+        }
+
         if (plan.IsEstimate)
         {
             await WriteWarningAsync($"Revision {plan.Revision} is an estimate from the write rate over the last {SampleDuration.TotalSeconds:0.#} s "
