@@ -197,6 +197,10 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : IClassFixture<Sin
         Assert.Equal(bytes[^32..], sha);
         Assert.Equal(Convert.ToHexStringLower(sha), info.Properties["Sha256"].Value);
 
+        var byEtcdctl = Path.Combine(_dir, "etcdctl.db");
+        Etcdctl("--endpoints", etcd.Endpoint, "snapshot", "save", byEtcdctl);
+        Assert.Equal(new FileInfo(byEtcdctl).Length, new FileInfo(path).Length);
+
         var status = JsonDocument.Parse(Etcdctl("snapshot", "status", path, "-w", "json")).RootElement;
         Assert.True(status.GetProperty("revision").GetInt64() >= (long)info.Properties["Revision"].Value);
         Assert.True(status.GetProperty("totalKey").GetInt64() >= 25);
