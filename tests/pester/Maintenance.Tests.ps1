@@ -55,11 +55,24 @@ Describe 'Guarded writes' {
     }
 
     It 'A Kubernetes key needs -Force in a non-interactive session and warns' {
-        { Set-EtcdKey /registry/secrets/default/x 'y' -ErrorAction Stop -WarningVariable warned -WarningAction SilentlyContinue } |
-            Should -Throw -ErrorId 'EtcdKubernetesWriteNeedsForce*'
+        # A fresh runspace has no console host: non-interactive even when this Pester run sits at a console.
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                param($Manifest, $Endpoint)
+                Import-Module $Manifest
+                Connect-Etcd $Endpoint | Out-Null
+                Set-EtcdKey /registry/secrets/default/x 'y'
+            }).AddArgument((Join-Path (Get-RepoRoot) 'EtcdPS.psd1')).AddArgument($script:etcd.Endpoint)
+            $null = $ps.Invoke()
+            $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'EtcdKubernetesWriteNeedsForce*'
+            $ps.Streams.Warning[0].Message | Should -Match 'bypasses the API server'
+        }
+        finally { $ps.Dispose() }
+
         Set-EtcdKey /registry/secrets/default/x 'y' -Force -WarningVariable warned -WarningAction SilentlyContinue
         $warned | Should -Match 'bypasses the API server'
-        Remove-EtcdKey /registry/secrets/default/x -Force -WarningAction SilentlyContinue
+        (Remove-EtcdKey /registry/secrets/default/x -Force -PassThru -WarningAction SilentlyContinue).Value | Should -Be 'y'
     }
 }
 
