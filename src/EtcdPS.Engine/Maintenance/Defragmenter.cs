@@ -61,7 +61,8 @@ internal static class Defragmenter
                 status.Leader == status.Header.MemberId, status.DbSize, status.DbSizeInUse));
         }
 
-        return plan.OrderBy(p => p.IsLeader).ToArray();
+        // Two URLs of one member must not defragment it twice.
+        return plan.DistinctBy(p => p.MemberId).OrderBy(p => p.IsLeader).ToArray();
     }
 
     /// <summary>
