@@ -175,6 +175,17 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     }
 
     [Fact]
+    public void Endpoint_parameters_complete_the_connection_endpoints()
+    {
+        Connect();
+        var line = "Save-EtcdSnapshot x.db -Endpoint ";
+        var matches = _pwsh.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches.CompletionText");
+        Assert.Equal([etcd.Endpoint], matches.Select(m => m.ToString()));
+        line = "Invoke-EtcdDefragmentation -Endpoint http://nothing";
+        Assert.Empty(_pwsh.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches"));
+    }
+
+    [Fact]
     public void Defragmentation_of_an_unknown_member_is_refused()
     {
         Connect();

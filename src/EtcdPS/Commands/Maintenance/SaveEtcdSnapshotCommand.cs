@@ -20,6 +20,7 @@ public sealed class SaveEtcdSnapshotCommand : EtcdCmdlet
     /// <summary>The endpoint to take the snapshot from (one of the connection's); the first one when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EndpointCompleter))]
     public string? Endpoint { get; set; }
 
     /// <summary>Replace the file when it exists.</summary>
