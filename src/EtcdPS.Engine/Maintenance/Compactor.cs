@@ -23,7 +23,7 @@ internal sealed record CompactionPlan(long CurrentRevision, long PreviousCompact
 
     public string Describe() =>
         $"compact history below revision {Revision}{(IsEstimate ? $" (an estimate from {RevisionsPerSecond:0.##} revisions/s)" : string.Empty)}: "
-        + $"{RevisionsLost} revision(s) of history would be lost (current revision {CurrentRevision}, compacted so far up to {PreviousCompactRevision})";
+        + $"{RevisionsLost} revision(s) of history would be lost (current revision {CurrentRevision}, current compact revision {PreviousCompactRevision})";
 }
 
 /// <summary>Plans and runs a compaction of the key-value history.</summary>

@@ -57,6 +57,8 @@ public sealed class NoSpaceTests(QuotaEtcdFixture etcd) : IClassFixture<QuotaEtc
         Assert.True((long)defrag.Properties["DbSizeAfter"].Value < QuotaEtcdFixture.Quota);
 
         Assert.Equal("EtcdNoSpace", _pwsh.Invoke("Set-EtcdKey /after/full x").FirstErrorId);
+        _pwsh.Run("Clear-EtcdAlarm -WhatIf");
+        Assert.Equal("NOSPACE", Assert.Single(_pwsh.Run("Get-EtcdAlarm")).Properties["Alarm"].Value);
         var cleared = Assert.Single(_pwsh.Run("Clear-EtcdAlarm -Alarm NOSPACE -Confirm:$false -PassThru"));
         Assert.Equal("NOSPACE", cleared.Properties["Alarm"].Value);
         Assert.Empty(_pwsh.Run("Get-EtcdAlarm"));

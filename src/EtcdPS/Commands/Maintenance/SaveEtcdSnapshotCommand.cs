@@ -38,13 +38,14 @@ public sealed class SaveEtcdSnapshotCommand : EtcdCmdlet
         }
 
         var record = new ProgressRecord(3, "Save-EtcdSnapshot", $"Receiving into {SnapshotWriter.PartialPath(path)}");
-        var progress = new Progress<SnapshotProgress>(p =>
+        // Reported inline (not through Progress<T>, which queues to the thread pool and could draw a late bar after completion).
+        var progress = new ThrottledProgress(p =>
         {
             record.StatusDescription = $"{ByteSize.Format(p.Received)} of {ByteSize.Format(p.Total)}";
             record.PercentComplete = p.Total > 0 ? (int)(p.Received * 100 / p.Total) : -1;
             ReportProgress(record);
         });
-        var info = await SnapshotWriter.SaveAsync(connection, path, Force, Endpoint, new ThrottledProgress(progress), cancellation)
+        var info = await SnapshotWriter.SaveAsync(connection, path, Force, Endpoint, progress, cancellation)
             .ConfigureAwait(false);
         record.RecordType = ProgressRecordType.Completed;
         ReportProgress(record);
@@ -52,7 +53,7 @@ public sealed class SaveEtcdSnapshotCommand : EtcdCmdlet
     }
 
     /// <summary>Forwards at most a few progress reports per second: a snapshot comes in many small chunks.</summary>
-    private sealed class ThrottledProgress(IProgress<SnapshotProgress> inner) : IProgress<SnapshotProgress>
+    private sealed class ThrottledProgress(Action<SnapshotProgress> report) : IProgress<SnapshotProgress>
     {
         private long _lastTicks;
 
@@ -62,7 +63,7 @@ public sealed class SaveEtcdSnapshotCommand : EtcdCmdlet
             if (now - _lastTicks >= 250 || value.Received == value.Total)
             {
                 _lastTicks = now;
-                inner.Report(value);
+                report(value);
             }
         }
     }
