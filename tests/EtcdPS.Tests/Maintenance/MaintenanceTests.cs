@@ -186,6 +186,18 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     }
 
     [Fact]
+    public void Table_views_humanize_sizes()
+    {
+        Connect();
+        var path = Path.Combine(_dir, "view.db");
+        var text = string.Join("\n", _pwsh.Run($"Save-EtcdSnapshot '{path}' | Format-Table | Out-String -Width 250").Select(o => o.ToString()));
+        Assert.Matches(@"Path\s+Size\s+Revision\s+Sha256", text);
+        Assert.Matches(@"\d+(\.\d)? [kM]B", text);
+        text = string.Join("\n", _pwsh.Run("Invoke-EtcdDefragmentation -Confirm:$false | Format-Table | Out-String -Width 250").Select(o => o.ToString()));
+        Assert.Matches(@"Before\s+After\s+InUse\s+Freed", text);
+    }
+
+    [Fact]
     public void Defragmentation_of_an_unknown_member_is_refused()
     {
         Connect();
