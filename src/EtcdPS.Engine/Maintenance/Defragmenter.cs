@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Etcdserverpb;
+using EtcdPS.Engine.Cluster;
+
+namespace EtcdPS.Engine.Maintenance;
+
+/// <summary>One member to defragment, in the order it will be done.</summary>
+internal sealed record DefragTarget(string Endpoint, string MemberId, string? Name, bool IsLeader, long DbSize, long DbSizeInUse)
+{
+    public override string ToString() =>
+        $"{Endpoint} ({(Name is { Length: > 0 } ? Name + ", " : string.Empty)}{MemberId}{(IsLeader ? ", leader" : string.Empty)}, {ByteSize.Format(DbSize)})";
+}
+
+/// <summary>
+/// Defragments members one at a time. A member serves nothing while it defragments, so doing two at once
+/// can cost the quorum; followers go first and the leader last, which limits leader elections to one at most.
+/// </summary>
+internal static class Defragmenter
+{
+    /// <summary>
+    /// The members to defragment in order (followers, then the leader): <paramref name="endpoints"/> (client URLs or member
+    /// names) when given; otherwise every member of the member list with <paramref name="allMembers"/>, else the connection's
+    /// own endpoints (like etcdctl defrag, and the only reachable ones behind a port-forward).
+    /// </summary>
+    public static async Task<IReadOnlyList<DefragTarget>> PlanAsync(EtcdConnection connection, IReadOnlyCollection<string>? endpoints,
+        bool allMembers, CancellationToken cancellation)
+    {
+        var members = await ClusterInspector.ListMembersAsync(connection, cancellation).ConfigureAwait(false);
+        var chosen = new List<string>();
+        if (endpoints is { Count: > 0 })
+        {
+            foreach (var wanted in endpoints)
+            {
+                var own = connection.Endpoints.FirstOrDefault(e => SameEndpoint(e, wanted));
+                var member = members.FirstOrDefault(m => string.Equals(m.Name, wanted, StringComparison.OrdinalIgnoreCase)
+                    || m.ClientUrls.Any(u => SameEndpoint(u, wanted)));
+                var url = own ?? member?.ClientUrls.FirstOrDefault()
+                    ?? throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
+                        $"'{wanted}' is neither a member name nor a client URL of this cluster.", wanted,
+                        "Get-EtcdMember lists the members with their names and client URLs.");
+                chosen.Add(url);
+            }
+        }
+        else if (allMembers)
+        {
+            chosen.AddRange(members.Where(m => m.ClientUrls.Length > 0).Select(m => m.ClientUrls[0]));
+        }
+        else
+        {
+            chosen.AddRange(connection.Endpoints);
+        }
+
+        using var target = connection.WithEndpoints(chosen.Distinct(StringComparer.OrdinalIgnoreCase));
+        var plan = new List<DefragTarget>();
+        foreach (var client in target.Clients)
+        {
+            var status = await StatusAsync(target, client, cancellation).ConfigureAwait(false);
+            var memberId = MemberIds.ToHex(status.Header.MemberId);
+            plan.Add(new DefragTarget(client.Name, memberId, members.FirstOrDefault(m => m.Id == memberId)?.Name,
+                status.Leader == status.Header.MemberId, status.DbSize, status.DbSizeInUse));
+        }
+
+        // Two URLs of one member must not defragment it twice.
+        return plan.DistinctBy(p => p.MemberId).OrderBy(p => p.IsLeader).ToArray();
+    }
+
+    /// <summary>
+    /// Defragments the planned members one after the other. <paramref name="approve"/> is asked before each one
+    /// (ShouldProcess); a member that fails gives its error and the next one is still done.
+    /// </summary>
+    public static async IAsyncEnumerable<Outcome<EtcdDefragResult>> DefragmentAsync(EtcdConnection connection, IReadOnlyList<DefragTarget> plan,
+        Func<DefragTarget, Task<bool>> approve, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        using var target = connection.WithEndpoints(plan.Select(p => p.Endpoint));
+        foreach (var member in plan)
+        {
+            if (!await approve(member).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var client = target.Clients.First(c => c.Name == member.Endpoint);
+            yield return await DefragmentOneAsync(target, client, member, timeout, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<Outcome<EtcdDefragResult>> DefragmentOneAsync(EtcdConnection connection, Connection.EndpointClient client,
+        DefragTarget member, TimeSpan timeout, CancellationToken cancellation)
+    {
+        try
+        {
+            var before = await StatusAsync(connection, client, cancellation).ConfigureAwait(false);
+            var watch = Stopwatch.StartNew();
+            await connection.CallEndpointAsync(client, (c, o) => c.Maintenance.DefragmentAsync(new DefragmentRequest(), o).ResponseAsync,
+                cancellation, timeout: timeout).ConfigureAwait(false);
+            var took = watch.Elapsed;
+            var after = await StatusAsync(connection, client, cancellation).ConfigureAwait(false);
+            return Outcome<EtcdDefragResult>.Ok(new EtcdDefragResult
+            {
+                Endpoint = member.Endpoint,
+                MemberId = member.MemberId,
+                Name = member.Name,
+                IsLeader = member.IsLeader,
+                DbSizeBefore = before.DbSize,
+                DbSizeInUseBefore = before.DbSizeInUse,
+                DbSizeAfter = after.DbSize,
+                DbSizeInUseAfter = after.DbSizeInUse,
+                Duration = took,
+            });
+        }
+        catch (EtcdException ex)
+        {
+            return Outcome<EtcdDefragResult>.Failed(ex);
+        }
+    }
+
+    private static Task<StatusResponse> StatusAsync(EtcdConnection connection, Connection.EndpointClient client, CancellationToken cancellation) =>
+        connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync, cancellation);
+
+    private static bool SameEndpoint(string url, string wanted)
+    {
+        var a = url.TrimEnd('/');
+        var b = wanted.TrimEnd('/');
+        return string.Equals(a, b, StringComparison.OrdinalIgnoreCase)
+            || (Uri.TryCreate(a, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, b, StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Etcdserverpb;
+using Grpc.Core;
+
+namespace EtcdPS.Engine.Maintenance;
+
+/// <summary>Bytes received so far and, when the member said so, the total.</summary>
+internal readonly record struct SnapshotProgress(long Received, long Total);
+
+/// <summary>
+/// Streams a member's snapshot to <c>&lt;path&gt;.part</c> and renames it to the final path only after the
+/// sha256 etcd appends (the last 32 bytes: the hash of everything before them) matched what was received.
+/// Any failure or cancellation deletes the partial file, so the final name only ever holds a verified snapshot.
+/// The stream is hashed and written chunk by chunk: memory stays flat whatever the database size.
+/// </summary>
+internal static class SnapshotWriter
+{
+    private const int HashLength = 32;
+
+    public static string PartialPath(string path) => path + ".part";
+
+    public static async Task<EtcdSnapshotInfo> SaveAsync(EtcdConnection connection, string path, bool overwrite, string? endpoint,
+        IProgress<SnapshotProgress>? progress, CancellationToken cancellation)
+    {
+        if (File.Exists(path) && !overwrite)
+        {
+            throw new EtcdException(EtcdMaintenanceErrorIds.FileExists, EtcdErrorCategory.ResourceExists,
+                $"The file '{path}' exists already; it was left untouched.", path, "Give another -Path, or -Force to replace it.");
+        }
+
+        var (client, status) = await PickMemberAsync(connection, endpoint, cancellation).ConfigureAwait(false);
+        var partial = PartialPath(path);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var (size, sha) = await ReceiveAsync(connection, client, partial, progress, cancellation).ConfigureAwait(false);
+            File.Move(partial, path, overwrite);
+            return new EtcdSnapshotInfo
+            {
+                Path = path,
+                Size = size,
+                Revision = status.Header.Revision,
+                Sha256 = Convert.ToHexString(sha).ToLowerInvariant(),
+                Endpoint = client.Name,
+                Duration = watch.Elapsed,
+            };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(partial);
+            throw new EtcdException(EtcdMaintenanceErrorIds.SnapshotFailed, EtcdErrorCategory.ResourceUnavailable,
+                $"The snapshot could not be written to '{path}': {ex.Message}", path,
+                "Check that the folder exists, is writable and has room for the whole database.", ex);
+        }
+        catch
+        {
+            TryDelete(partial);
+            throw;
+        }
+    }
+
+    /// <summary>The member to stream from: the one asked for, else the first endpoint that answers a status call.</summary>
+    private static async Task<(Connection.EndpointClient Client, StatusResponse Status)> PickMemberAsync(EtcdConnection connection, string? endpoint,
+        CancellationToken cancellation)
+    {
+        var candidates = endpoint is null
+            ? connection.Clients
+            : connection.Clients.Where(c => string.Equals(c.Name, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(c.Address.Authority, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (candidates.Count == 0)
+        {
+            throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
+                $"'{endpoint}' is not one of the connection's endpoints ({string.Join(", ", connection.Endpoints)}).", endpoint,
+                "Give one of the connection's endpoints, or connect to that member first.");
+        }
+
+        EtcdException? last = null;
+        foreach (var client in candidates)
+        {
+            try
+            {
+                var status = await connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                    cancellation).ConfigureAwait(false);
+                return (client, status);
+            }
+            catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.Unavailable)
+            {
+                last = ex;
+            }
+        }
+
+        throw last!;
+    }
+
+    private static async Task<(long Size, byte[] Sha)> ReceiveAsync(EtcdConnection connection, Connection.EndpointClient client, string partial,
+        IProgress<SnapshotProgress>? progress, CancellationToken cancellation)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // The last 32 bytes seen so far: they may turn out to be the trailer, so they are hashed only once more data follows.
+        var tail = new byte[HashLength];
+        var tailLength = 0;
+        long received = 0;
+        await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            try
+            {
+                using var call = client.Maintenance.Snapshot(new SnapshotRequest(), connection.CallOptions(cancellation, Timeout.InfiniteTimeSpan));
+                while (await call.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+                {
+                    var response = call.ResponseStream.Current;
+                    var chunk = response.Blob.Memory;
+                    await file.WriteAsync(chunk, cancellation).ConfigureAwait(false);
+                    received += chunk.Length;
+                    Absorb(hash, tail, ref tailLength, chunk.Span);
+                    progress?.Report(new SnapshotProgress(received, received + (long)response.RemainingBytes));
+                }
+            }
+            catch (RpcException ex) when (cancellation.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The snapshot was cancelled.", ex, cancellation);
+            }
+            catch (RpcException ex)
+            {
+                throw EtcdErrors.FromRpc(ex, client.Name);
+            }
+
+            await file.FlushAsync(cancellation).ConfigureAwait(false);
+        }
+
+        if (tailLength < HashLength)
+        {
+            throw new EtcdException(EtcdMaintenanceErrorIds.SnapshotFailed, EtcdErrorCategory.InvalidData,
+                $"The snapshot stream from {client.Name} ended after {received} bytes, too short to hold etcd's checksum.", client.Name,
+                "Try again, or take the snapshot from another member with -Endpoint.");
+        }
+
+        var computed = hash.GetHashAndReset();
+        if (!CryptographicOperations.FixedTimeEquals(computed, tail))
+        {
+            throw new EtcdException(EtcdMaintenanceErrorIds.SnapshotChecksumMismatch, EtcdErrorCategory.InvalidData,
+                $"The snapshot from {client.Name} is corrupt: its sha256 trailer does not match the {received - HashLength} bytes received.",
+                client.Name, "Try again, or take the snapshot from another member with -Endpoint.");
+        }
+
+        return (received, computed);
+    }
+
+    /// <summary>Hashes all but the last 32 bytes of everything absorbed so far, keeping those 32 in <paramref name="tail"/>.</summary>
+    internal static void Absorb(IncrementalHash hash, byte[] tail, ref int tailLength, ReadOnlySpan<byte> chunk)
+    {
+        if (chunk.Length >= HashLength)
+        {
+            hash.AppendData(tail.AsSpan(0, tailLength));
+            hash.AppendData(chunk[..^HashLength]);
+            chunk[^HashLength..].CopyTo(tail);
+            tailLength = HashLength;
+            return;
+        }
+
+        var overflow = tailLength + chunk.Length - HashLength;
+        if (overflow > 0)
+        {
+            hash.AppendData(tail.AsSpan(0, overflow));
+            Buffer.BlockCopy(tail, overflow, tail, 0, tailLength - overflow);
+            tailLength -= overflow;
+        }
+
+        chunk.CopyTo(tail.AsSpan(tailLength));
+        tailLength += chunk.Length;
+    }
+
+    private static void TryDelete(string partial)
+    {
+        try
+        {
+            File.Delete(partial);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Maintenance;
+
+namespace EtcdPS.Commands.Maintenance;
+
+/// <summary>
+/// <para type="synopsis">Lists leases with their remaining and granted TTL and, with -Keys, the keys attached to them.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "EtcdLease")]
+[OutputType(typeof(EtcdLease))]
+public sealed class GetEtcdLeaseCommand : EtcdCmdlet
+{
+    /// <summary>Lease ids (decimal, or hex written as 0x...; a hex string as etcdctl prints it works too). Every lease when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Lease")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Id { get; set; }
+
+    /// <summary>Also list the keys attached to each lease.</summary>
+    [Parameter]
+    public SwitchParameter Keys { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        long[]? ids = null;
+        if (Id is not null)
+        {
+            // Keys piped in without a lease carry Lease 0: nothing to show for them.
+            ids = Id.Select(ParseId).Where(i => i != 0).ToArray();
+            if (ids.Length == 0)
+            {
+                return;
+            }
+        }
+
+        await foreach (var outcome in LeaseReader.GetAsync(connection, ids, Keys, cancellation).ConfigureAwait(false))
+        {
+            if (outcome.Error is { } error)
+            {
+                await WriteErrorAsync(error).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteObjectAsync(outcome.Value).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Decimal digits are read as decimal (PowerShell already turned 0x literals into numbers);
+    // anything with hex letters or a 0x prefix as the hex id etcdctl prints.
+    private static long ParseId(string text)
+    {
+        if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            return id;
+        }
+
+        if (MemberIds.TryParse(text, out var hex))
+        {
+            return unchecked((long)hex);
+        }
+
+        throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+            $"'{text}' is not a lease id (decimal, or hex as etcdctl prints it).", text, "Get-EtcdLease lists the lease ids.");
+    }
+}
