@@ -9,7 +9,9 @@ namespace EtcdPS.Commands.Kubernetes;
 [Cmdlet(VerbsData.ConvertFrom, "EtcdValue", DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(KubernetesObject))]
 [OutputType(typeof(string), ParameterSetName = [PipelineSet, BytesSet])]
-public sealed class ConvertFromEtcdValueCommand : AsyncPSCmdlet
+// Decoding is pure CPU work on values already read, so this is a plain synchronous PSCmdlet: AsyncPSCmdlet's
+// per-record worker and message hand-off cost more than the decoding itself (see docs/performance.md).
+public sealed class ConvertFromEtcdValueCommand : PSCmdlet
 {
     private const string PipelineSet = "Pipeline";
     private const string BytesSet = "Bytes";
@@ -57,21 +59,27 @@ public sealed class ConvertFromEtcdValueCommand : AsyncPSCmdlet
     public string? EncryptionConfig { get; set; }
 
     /// <inheritdoc />
-    protected override Task BeginProcessingAsync(CancellationToken cancellation)
+    protected override void BeginProcessing()
     {
-        if (AsJson && AsYaml)
+        try
         {
-            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
-                "-AsJson and -AsYaml cannot be used together.", null, "Choose one output format.");
-        }
+            if (AsJson && AsYaml)
+            {
+                throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                    "-AsJson and -AsYaml cannot be used together.", null, "Choose one output format.");
+            }
 
-        var keys = EncryptionConfig is null ? null : EncryptionKeys.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig));
-        _options = new DecodeOptions { ShowSecret = ShowSecret, EncryptionKeys = keys };
-        return Task.CompletedTask;
+            var keys = EncryptionConfig is null ? null : EncryptionKeys.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig));
+            _options = new DecodeOptions { ShowSecret = ShowSecret, EncryptionKeys = keys };
+        }
+        catch (EtcdException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
     }
 
     /// <inheritdoc />
-    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    protected override void ProcessRecord()
     {
         var bytes = ParameterSetName == BytesSet
             ? InputObject
@@ -83,21 +91,21 @@ public sealed class ConvertFromEtcdValueCommand : AsyncPSCmdlet
         }
         catch (EtcdException ex)
         {
-            await WriteErrorAsync(ex).ConfigureAwait(false);
+            WriteError(ErrorRecords.From(ex));
             return;
         }
 
         if (AsJson)
         {
-            await WriteObjectAsync(decoded.ToJson() ?? KubernetesPSObjects.EncryptedJson(decoded)).ConfigureAwait(false);
+            WriteObject(decoded.ToJson() ?? KubernetesPSObjects.EncryptedJson(decoded));
         }
         else if (AsYaml)
         {
-            await WriteObjectAsync(KubernetesPSObjects.ToYaml(decoded)).ConfigureAwait(false);
+            WriteObject(KubernetesPSObjects.ToYaml(decoded));
         }
         else
         {
-            await WriteObjectAsync(KubernetesPSObjects.Wrap(decoded)).ConfigureAwait(false);
+            WriteObject(KubernetesPSObjects.Wrap(decoded));
         }
     }
 }
