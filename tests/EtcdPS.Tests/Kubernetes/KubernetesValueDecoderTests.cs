@@ -175,3 +175,23 @@ public sealed class KubernetesValueDecoderTests
         return [.. Encoding.UTF8.GetBytes($"k8s:enc:aesgcm:v1:{keyName}:"), .. nonce, .. cipher, .. tag];
     }
 }
+
+public sealed class EtcdKeyValueDecodeTests(SingleEtcdFixture etcd) : IClassFixture<SingleEtcdFixture>
+{
+    [Fact]
+    public void A_key_read_from_etcd_decodes_in_place()
+    {
+        using var raw = new Engine.Connection.EndpointClient(new Uri(etcd.Endpoint), null, TimeSpan.FromSeconds(5));
+        var key = Google.Protobuf.ByteString.CopyFromUtf8("/registry/deployments/shop/web");
+        raw.KV.Put(new Etcdserverpb.PutRequest { Key = key, Value = Google.Protobuf.ByteString.CopyFrom(KubernetesProtobufCodec.Encode(KubernetesTestObjects.Deployment(2))) });
+        var range = raw.KV.Range(new Etcdserverpb.RangeRequest { Key = key });
+        var kv = EtcdKeyValue.FromProto(Assert.Single(range.Kvs), range.Header.Revision);
+        Assert.Null(kv.Kind);
+        var obj = kv.DecodeKubernetes(DecodeOptions.Default);
+        Assert.Same(obj, kv.Decoded);
+        Assert.Equal(("Deployment", "apps/v1", "1/2 ready"), (kv.Kind, kv.ApiVersion, kv.Summary));
+        Assert.Equal(("shop", "web"), (kv.Namespace, obj.Name));
+        Assert.Equal(2, obj.ToJsonNode()!["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(kv.ModRevision.ToString(System.Globalization.CultureInfo.InvariantCulture), obj.ToJsonNode()!["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+}
