@@ -123,8 +123,8 @@ internal static class KubernetesProtobufCodec
     public static byte[] Encode(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        var kind = obj["kind"]?.GetValue<string>() ?? throw new ArgumentException("The object has no 'kind'.", nameof(obj));
-        var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? throw new ArgumentException("The object has no 'apiVersion'.", nameof(obj));
+        var kind = StringProperty(obj, "kind");
+        var apiVersion = StringProperty(obj, "apiVersion");
         var message = FieldTable.Default.ForKind(apiVersion, kind)
             ?? throw new ArgumentException($"The kind {apiVersion}/{kind} has no protobuf message in the field table.", nameof(obj));
 
@@ -154,6 +154,11 @@ internal static class KubernetesProtobufCodec
         w.Varint(0);
         return w.ToArray();
     }
+
+    private static string StringProperty(JsonObject obj, string name) =>
+        obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } text
+            ? text
+            : throw new ArgumentException($"The object has no '{name}' string.", nameof(obj));
 
     // ----- decoding -----
 

@@ -173,6 +173,8 @@ public sealed class KubernetesCodecTests
     public void Encoding_an_unknown_kind_or_a_wrong_type_is_an_argument_error()
     {
         Assert.Throws<ArgumentException>(() => KubernetesProtobufCodec.Encode(new JsonObject { ["kind"] = "Nope", ["apiVersion"] = "v9" }));
+        Assert.Throws<ArgumentException>(() => KubernetesProtobufCodec.Encode(new JsonObject { ["kind"] = 5, ["apiVersion"] = "v1" }));
+        Assert.Throws<ArgumentException>(() => KubernetesProtobufCodec.Encode(new JsonObject { ["apiVersion"] = "v1" }));
         var bad = KubernetesTestObjects.ConfigMap();
         bad["metadata"]!["finalizers"] = "not-an-array";
         Assert.Throws<ArgumentException>(() => KubernetesProtobufCodec.Encode(bad));
