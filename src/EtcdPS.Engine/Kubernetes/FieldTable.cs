@@ -102,6 +102,9 @@ internal sealed class FieldTable
 
     public int KindCount => _kinds.Count;
 
+    /// <summary>Every kind the table knows, as apiVersion and kind.</summary>
+    public IEnumerable<(string ApiVersion, string Kind)> Kinds => _kinds.Keys;
+
     public MessageDef? Message(string fullName) => _messages.GetValueOrDefault(fullName);
 
     /// <summary>The message of a kind, from the envelope's apiVersion ("v1", "apps/v1") and kind.</summary>

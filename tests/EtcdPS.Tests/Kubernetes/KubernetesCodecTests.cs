@@ -63,6 +63,53 @@ public sealed class KubernetesCodecTests
     }
 
     [Fact]
+    public void Every_kind_in_the_table_decodes_its_zero_value_and_round_trips()
+    {
+        var table = FieldTable.Default;
+        Assert.True(table.KindCount > 150, $"only {table.KindCount} kinds in the embedded table");
+        foreach (var (apiVersion, kind) in table.Kinds)
+        {
+            var zero = KubernetesProtobufCodec.Decode(Envelope(apiVersion, kind, []));
+            Assert.Equal(kind, zero["kind"]!.GetValue<string>());
+            Assert.Equal("{}", zero["metadata"]!.ToJsonString());
+            var bytes = KubernetesProtobufCodec.Encode(zero);
+            Assert.Equal(zero.ToJsonString(), KubernetesProtobufCodec.Decode(bytes).ToJsonString());
+            Assert.Equal(bytes, KubernetesProtobufCodec.Encode(KubernetesProtobufCodec.Decode(bytes)));
+        }
+    }
+
+    [Fact]
+    public void Packed_repeated_numbers_are_read_like_unpacked_ones()
+    {
+        var pod = KubernetesTestObjects.Pod(1);
+        pod["spec"]!["securityContext"] = new JsonObject { ["supplementalGroups"] = new JsonArray(1000, 2000, 3000, 4000) };
+        var unpacked = KubernetesProtobufCodec.Encode(pod);
+        var groupsField = FieldTable.Default.Message("k8s.io.api.core.v1.PodSecurityContext")!.Fields.Single(f => f.JsonName == "supplementalGroups").Number;
+        var unpackedGroups = new ProtoWriter();
+        var packedGroups = new ProtoWriter();
+        var payload = new ProtoWriter();
+        foreach (var g in new ulong[] { 1000, 2000, 3000, 4000 })
+        {
+            unpackedGroups.Tag(groupsField, WireType.Varint);
+            unpackedGroups.Varint(g);
+            payload.Varint(g);
+        }
+
+        packedGroups.Tag(groupsField, WireType.LengthDelimited);
+        packedGroups.Bytes(payload.ToArray());
+        var from = unpackedGroups.ToArray();
+        var to = packedGroups.ToArray();
+        var index = unpacked.AsSpan().IndexOf(from);
+        Assert.True(index > 0);
+        // Packed is 2 bytes shorter; field 15 (not in PodSecurityContext, so skipped) = 0 fills the gap and keeps
+        // every enclosing length prefix valid.
+        Assert.Equal(from.Length - 2, to.Length);
+        var packed = unpacked[..index].Concat(to).Concat(new byte[] { 0x78, 0x00 }).Concat(unpacked[(index + from.Length)..]).ToArray();
+        var securityContext = KubernetesProtobufCodec.Decode(packed)["spec"]!["securityContext"]!;
+        Assert.Equal("[1000,2000,3000,4000]", securityContext["supplementalGroups"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Pointer_zero_is_written_and_null_pointer_without_omitempty_is_null()
     {
         var deployment = KubernetesTestObjects.Deployment(0);
