@@ -27,7 +27,13 @@ internal static class KubernetesProtobufCodec
     /// first, then the object's fields in Go struct order. Unknown kinds give metadata plus raw field numbers.
     /// </summary>
     /// <exception cref="ProtoFormatException">The bytes are not a readable Kubernetes protobuf value.</exception>
-    public static JsonObject Decode(ReadOnlySpan<byte> value)
+    public static JsonObject Decode(ReadOnlySpan<byte> value) => Decode(value, null);
+
+    /// <summary>
+    /// Decodes like <see cref="Decode(ReadOnlySpan{byte})"/>, and puts <paramref name="resourceVersion"/> into an empty
+    /// metadata.resourceVersion (in its place among the metadata keys), as the API server does when it reads.
+    /// </summary>
+    public static JsonObject Decode(ReadOnlySpan<byte> value, string? resourceVersion)
     {
         var envelope = ReadEnvelope(value, out var raw);
         if (envelope.ContentEncoding.Length > 0)
@@ -43,7 +49,7 @@ internal static class KubernetesProtobufCodec
         var table = FieldTable.Default;
         if (table.ForKind(envelope.ApiVersion, envelope.Kind) is { } message)
         {
-            DecodeInto(message, raw, result, 1);
+            DecodeInto(message, raw, result, 1, resourceVersion);
         }
         else
         {
@@ -171,7 +177,7 @@ internal static class KubernetesProtobufCodec
     }
 
     /// <summary>Decodes one message's fields into <paramref name="target"/> in declaration order, applying Go's JSON omission rules.</summary>
-    private static void DecodeInto(MessageDef message, ReadOnlySpan<byte> data, JsonObject target, int depth)
+    private static void DecodeInto(MessageDef message, ReadOnlySpan<byte> data, JsonObject target, int depth, string? fillResourceVersion = null)
     {
         CheckDepth(depth);
         var fields = message.Fields;
@@ -255,7 +261,19 @@ internal static class KubernetesProtobufCodec
                 continue;
             }
 
-            var node = ReadScalar(field.Type, field.Message, wire, ref reader, depth);
+            JsonNode? node;
+            if (fillResourceVersion is not null && depth == 1 && field.Message == FieldTable.Default.ObjectMeta)
+            {
+                // The object's own metadata (not a template's): fill resourceVersion while decoding it.
+                var meta = new JsonObject();
+                DecodeInto(field.Message, reader.ReadLengthDelimited(), meta, depth + 1, fillResourceVersion);
+                node = meta;
+            }
+            else
+            {
+                node = ReadScalar(field.Type, field.Message, wire, ref reader, depth);
+            }
+
             if (field.OmitEmpty && !field.Pointer && field.Type != ProtoType.Message && IsEmptyScalar(node))
             {
                 // On the wire because Go writes every non-pointer field; omitempty drops it from JSON.
@@ -291,6 +309,12 @@ internal static class KubernetesProtobufCodec
                 }
 
                 target[field.JsonName] = node;
+                continue;
+            }
+
+            if (fillResourceVersion is not null && depth == 2 && field.JsonName == "resourceVersion" && message == FieldTable.Default.ObjectMeta)
+            {
+                target["resourceVersion"] = fillResourceVersion;
                 continue;
             }
 

@@ -44,7 +44,7 @@ internal static class KubernetesValueDecoder
         switch (kind)
         {
             case ValueKind.KubernetesProtobuf:
-                return Build(DecodeProtobuf(rawValue, key), ValueKind.KubernetesProtobuf, modRevision, options, key);
+                return Build(DecodeProtobuf(rawValue, modRevision, key), ValueKind.KubernetesProtobuf, modRevision, options, key);
             case ValueKind.Json:
                 return Build(DecodeJson(rawValue, key), ValueKind.Json, modRevision, options, key);
             case ValueKind.KubernetesEncrypted:
@@ -58,11 +58,11 @@ internal static class KubernetesValueDecoder
         }
     }
 
-    private static JsonObject DecodeProtobuf(byte[] rawValue, string? key)
+    private static JsonObject DecodeProtobuf(byte[] rawValue, long modRevision, string? key)
     {
         try
         {
-            return KubernetesProtobufCodec.Decode(rawValue);
+            return KubernetesProtobufCodec.Decode(rawValue, modRevision > 0 ? modRevision.ToString(CultureInfo.InvariantCulture) : null);
         }
         catch (ProtoFormatException ex)
         {

@@ -40,6 +40,8 @@ public sealed class KubernetesValueDecoderTests
         // resourceVersion sits where ObjectMeta declares it: after namespace, before generation.
         Assert.Equal(["name", "namespace", "resourceVersion", "generation", "creationTimestamp", "labels"], metadata.Select(p => p.Key).ToArray());
         Assert.Equal("Deployment shop/web", obj.ToString());
+        // Only the object's own metadata gets it, not the pod template's.
+        Assert.False(obj.ToJsonNode()!["spec"]!["template"]!["metadata"]!.AsObject().ContainsKey("resourceVersion"));
     }
 
     [Fact]
