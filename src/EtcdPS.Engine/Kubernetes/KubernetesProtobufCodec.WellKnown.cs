@@ -43,9 +43,8 @@ internal static partial class KubernetesProtobufCodec
                 var items = ReadStrings(data, 1);
                 return items;
             case SpecialForm.SchemaOrArray:
-                return SchemaOr(message, data, depth, preferArrayField: true);
             case SpecialForm.SchemaOrStringArray:
-                return SchemaOr(message, data, depth, preferArrayField: true);
+                return SchemaOrArray(message, data, depth);
             case SpecialForm.SchemaOrBool:
                 var schema = ReadBytes(data, 2, out var hasSchema);
                 if (hasSchema && message.Field(2)?.Message is { } schemaMessage)
@@ -59,22 +58,25 @@ internal static partial class KubernetesProtobufCodec
         }
     }
 
-    private static JsonNode? SchemaOr(MessageDef message, ReadOnlySpan<byte> data, int depth, bool preferArrayField)
+    // JSONSchemaPropsOrArray / OrStringArray: the array (field 2) when it has items, otherwise the schema (field 1).
+    private static JsonNode? SchemaOrArray(MessageDef message, ReadOnlySpan<byte> data, int depth)
     {
         var arrayField = message.Field(2)!;
         var array = new JsonArray();
         var reader = new ProtoReader(data);
-        byte[]? schema = null;
+        ReadOnlySpan<byte> schema = default;
+        var hasSchema = false;
         while (!reader.End)
         {
             var (number, wire) = reader.ReadTag();
-            if (number == 2 && wire == WireType.LengthDelimited && preferArrayField)
+            if (number == 2 && wire == WireType.LengthDelimited)
             {
                 array.Add(ReadScalar(arrayField.Type, arrayField.Message, wire, ref reader, depth));
             }
             else if (number == 1 && wire == WireType.LengthDelimited)
             {
-                schema = reader.ReadLengthDelimited().ToArray();
+                schema = reader.ReadLengthDelimited();
+                hasSchema = true;
             }
             else
             {
@@ -87,7 +89,7 @@ internal static partial class KubernetesProtobufCodec
             return array;
         }
 
-        return schema is not null && message.Field(1)?.Message is { } schemaMessage ? DecodeValue(schemaMessage, schema, depth + 1) : null;
+        return hasSchema && message.Field(1)?.Message is { } schemaMessage ? DecodeValue(schemaMessage, schema, depth + 1) : null;
     }
 
     private static JsonNode? EmbeddedJson(ReadOnlySpan<byte> bytes)

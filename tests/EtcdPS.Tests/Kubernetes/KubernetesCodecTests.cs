@@ -110,6 +110,50 @@ public sealed class KubernetesCodecTests
     }
 
     [Fact]
+    public void Crd_schema_special_forms_round_trip()
+    {
+        var schema = JsonNode.Parse("""
+            {"type":"object","x-kubernetes-preserve-unknown-fields":true,
+             "properties":{
+               "size":{"type":"integer","maximum":10.5,"default":3},
+               "mode":{"type":"string","enum":["a","b"]},
+               "tags":{"type":"array","items":{"type":"string"}},
+               "extra":{"type":"object","additionalProperties":false},
+               "labels":{"type":"object","additionalProperties":{"type":"string"}},
+               "link":{"$ref":"#/definitions/x"}}}
+            """)!;
+        var crd = new JsonObject
+        {
+            ["kind"] = "CustomResourceDefinition",
+            ["apiVersion"] = "apiextensions.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["name"] = "widgets.example.com" },
+            ["spec"] = new JsonObject
+            {
+                ["group"] = "example.com",
+                ["names"] = new JsonObject { ["plural"] = "widgets", ["kind"] = "Widget" },
+                ["scope"] = "Namespaced",
+                ["versions"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "v1", ["served"] = true, ["storage"] = true,
+                    ["schema"] = new JsonObject { ["openAPIV3Schema"] = schema },
+                }),
+            },
+        };
+        var bytes = KubernetesProtobufCodec.Encode(crd);
+        var decoded = KubernetesProtobufCodec.Decode(bytes);
+        var props = decoded["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!;
+        Assert.True(props["x-kubernetes-preserve-unknown-fields"]!.GetValue<bool>());
+        Assert.Equal(10.5, props["properties"]!["size"]!["maximum"]!.GetValue<double>());
+        Assert.Equal("3", props["properties"]!["size"]!["default"]!.ToJsonString());
+        Assert.Equal("[\"a\",\"b\"]", props["properties"]!["mode"]!["enum"]!.ToJsonString());
+        Assert.Equal("string", props["properties"]!["tags"]!["items"]!["type"]!.GetValue<string>());
+        Assert.False(props["properties"]!["extra"]!["additionalProperties"]!.GetValue<bool>());
+        Assert.Equal("string", props["properties"]!["labels"]!["additionalProperties"]!["type"]!.GetValue<string>());
+        Assert.Equal("#/definitions/x", props["properties"]!["link"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(bytes, KubernetesProtobufCodec.Encode(decoded));
+    }
+
+    [Fact]
     public void Pointer_zero_is_written_and_null_pointer_without_omitempty_is_null()
     {
         var deployment = KubernetesTestObjects.Deployment(0);
