@@ -1,0 +1,220 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace EtcdPS.Engine.Kubernetes;
+
+/// <summary>The proto scalar (or composite) type of a field.</summary>
+internal enum ProtoType
+{
+    String,
+    Bytes,
+    Bool,
+    Int32,
+    Int64,
+    Double,
+    Message,
+    Map,
+}
+
+/// <summary>Messages whose JSON form is not a plain object (wellKnown in proto-fields.json).</summary>
+internal enum SpecialForm
+{
+    None,
+    Time,
+    MicroTime,
+    Duration,
+    Quantity,
+    IntOrString,
+    EmbeddedJson,
+    GroupVersion,
+    ArrayWrapper,
+    SchemaOrArray,
+    SchemaOrBool,
+    SchemaOrStringArray,
+}
+
+/// <summary>One field of a message, as listed in the table, with its message reference resolved.</summary>
+internal sealed class FieldDef
+{
+    public required int Number { get; init; }
+    /// <summary>Position in the message's declaration order.</summary>
+    public int Index { get; set; }
+    public required string JsonName { get; init; }
+    public required ProtoType Type { get; init; }
+    public bool Repeated { get; init; }
+    public bool OmitEmpty { get; init; }
+    public bool OmitZero { get; init; }
+    public bool Pointer { get; init; }
+    public bool Inline { get; init; }
+    /// <summary>For a map: the value type (keys are always strings in the Kubernetes API).</summary>
+    public ProtoType MapValue { get; init; }
+    /// <summary>The message (or a map's value message), null for scalars.</summary>
+    public MessageDef? Message { get; set; }
+}
+
+/// <summary>One message: its fields in declaration order (the JSON key order) and by number (the wire order).</summary>
+internal sealed class MessageDef
+{
+    private FieldDef?[] _byNumber = [];
+
+    public required string Name { get; init; }
+    public SpecialForm Special { get; set; }
+    public FieldDef[] Fields { get; private set; } = [];
+    public FieldDef[] WireOrder { get; private set; } = [];
+
+    public FieldDef? Field(int number) => (uint)number < (uint)_byNumber.Length ? _byNumber[number] : null;
+
+    internal void SetFields(FieldDef[] fields)
+    {
+        Fields = fields;
+        WireOrder = [.. fields.OrderBy(f => f.Number)];
+        _byNumber = new FieldDef?[fields.Length == 0 ? 0 : fields.Max(f => f.Number) + 1];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i].Index = i;
+            _byNumber[fields[i].Number] = fields[i];
+        }
+    }
+}
+
+/// <summary>
+/// The Kubernetes API's protobuf messages and kinds, read once from the embedded kubernetes-fields.json.gz
+/// (made by tools/k8s/make-field-table.py from the generated.proto files of kubernetes/api and apimachinery).
+/// </summary>
+internal sealed class FieldTable
+{
+    private const string ResourceName = "EtcdPS.Engine.Kubernetes.kubernetes-fields.json.gz";
+    private static readonly Lazy<FieldTable> s_default = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly Dictionary<string, MessageDef> _messages;
+    private readonly Dictionary<(string ApiVersion, string Kind), MessageDef> _kinds;
+
+    private FieldTable(Dictionary<string, MessageDef> messages, Dictionary<(string, string), MessageDef> kinds)
+    {
+        _messages = messages;
+        _kinds = kinds;
+        ObjectMeta = messages["k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+    }
+
+    public static FieldTable Default => s_default.Value;
+
+    public MessageDef ObjectMeta { get; }
+
+    public int KindCount => _kinds.Count;
+
+    /// <summary>Every kind the table knows, as apiVersion and kind.</summary>
+    public IEnumerable<(string ApiVersion, string Kind)> Kinds => _kinds.Keys;
+
+    public MessageDef? Message(string fullName) => _messages.GetValueOrDefault(fullName);
+
+    /// <summary>The message of a kind, from the envelope's apiVersion ("v1", "apps/v1") and kind.</summary>
+    public MessageDef? ForKind(string apiVersion, string kind) => _kinds.GetValueOrDefault((apiVersion, kind));
+
+    private static FieldTable Load()
+    {
+        using var stream = typeof(FieldTable).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from the engine assembly.");
+        using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+        using var doc = JsonDocument.Parse(gzip);
+        var root = doc.RootElement;
+
+        var messages = new Dictionary<string, MessageDef>(StringComparer.Ordinal);
+        foreach (var message in root.GetProperty("messages").EnumerateObject())
+        {
+            messages[message.Name] = new MessageDef { Name = message.Name };
+        }
+
+        foreach (var message in root.GetProperty("messages").EnumerateObject())
+        {
+            var fields = new List<FieldDef>(message.Value.GetArrayLength());
+            foreach (var f in message.Value.EnumerateArray())
+            {
+                var type = ParseType(f.GetProperty("type").GetString()!);
+                var valueType = type == ProtoType.Map ? ParseType(f.GetProperty("value").GetString()!) : type;
+                MessageDef? reference = null;
+                if (f.TryGetProperty("ref", out var r))
+                {
+                    messages.TryGetValue(r.GetString()!, out reference);
+                }
+
+                fields.Add(new FieldDef
+                {
+                    Number = f.GetProperty("n").GetInt32(),
+                    JsonName = f.TryGetProperty("json", out var json) ? json.GetString()! : f.GetProperty("name").GetString()!,
+                    Type = type,
+                    Repeated = f.GetProperty("label").GetString() == "repeated",
+                    OmitEmpty = Flag(f, "omitempty"),
+                    OmitZero = Flag(f, "omitzero"),
+                    Pointer = Flag(f, "pointer"),
+                    Inline = Flag(f, "inline"),
+                    MapValue = valueType,
+                    Message = reference,
+                });
+            }
+
+            messages[message.Name].SetFields([.. fields]);
+        }
+
+        foreach (var name in root.GetProperty("wellKnown").EnumerateArray())
+        {
+            if (messages.TryGetValue(name.GetString()!, out var def))
+            {
+                def.Special = SpecialFor(def.Name);
+            }
+        }
+
+        foreach (var name in root.GetProperty("arrayWrappers").EnumerateArray())
+        {
+            if (messages.TryGetValue(name.GetString()!, out var def))
+            {
+                def.Special = SpecialForm.ArrayWrapper;
+            }
+        }
+
+        var kinds = new Dictionary<(string, string), MessageDef>();
+        foreach (var kind in root.GetProperty("kinds").EnumerateObject())
+        {
+            // "<group>/<version>/<Kind>"; the legacy group is "core" here and absent from apiVersion ("v1").
+            var parts = kind.Name.Split('/');
+            var apiVersion = parts[0] == "core" ? parts[1] : parts[0] + "/" + parts[1];
+            if (messages.TryGetValue(kind.Value.GetString()!, out var def))
+            {
+                kinds[(apiVersion, parts[2])] = def;
+            }
+        }
+
+        return new FieldTable(messages, kinds);
+    }
+
+    private static bool Flag(JsonElement field, string name) => field.TryGetProperty(name, out var v) && v.GetBoolean();
+
+    private static ProtoType ParseType(string type) => type switch
+    {
+        "string" => ProtoType.String,
+        "bytes" => ProtoType.Bytes,
+        "bool" => ProtoType.Bool,
+        "int32" or "uint32" or "sint32" or "fixed32" or "sfixed32" or "enum" => ProtoType.Int32,
+        "int64" or "uint64" or "sint64" or "fixed64" or "sfixed64" => ProtoType.Int64,
+        "double" or "float" => ProtoType.Double,
+        "message" => ProtoType.Message,
+        "map" => ProtoType.Map,
+        _ => throw new InvalidDataException($"Unknown field type '{type}' in the Kubernetes field table."),
+    };
+
+    private static SpecialForm SpecialFor(string name) => name[(name.LastIndexOf('.') + 1)..] switch
+    {
+        "Time" => SpecialForm.Time,
+        "MicroTime" => SpecialForm.MicroTime,
+        "Duration" => SpecialForm.Duration,
+        "Quantity" or "QuantityValue" => SpecialForm.Quantity,
+        "IntOrString" => SpecialForm.IntOrString,
+        "RawExtension" or "FieldsV1" or "JSON" => SpecialForm.EmbeddedJson,
+        "GroupVersion" => SpecialForm.GroupVersion,
+        "Verbs" => SpecialForm.ArrayWrapper,
+        "JSONSchemaPropsOrArray" => SpecialForm.SchemaOrArray,
+        "JSONSchemaPropsOrBool" => SpecialForm.SchemaOrBool,
+        "JSONSchemaPropsOrStringArray" => SpecialForm.SchemaOrStringArray,
+        // Timestamp, TypeMeta and Unknown are plain messages as far as JSON goes.
+        _ => SpecialForm.None,
+    };
+}

@@ -1,0 +1,111 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Kubernetes;
+
+namespace EtcdPS.Commands.Kubernetes;
+
+/// <summary>
+/// <para type="synopsis">Decodes Kubernetes objects stored in etcd (protobuf, JSON, encrypted at rest) into objects, JSON or YAML.</para>
+/// </summary>
+[Cmdlet(VerbsData.ConvertFrom, "EtcdValue", DefaultParameterSetName = PipelineSet)]
+[OutputType(typeof(KubernetesObject))]
+[OutputType(typeof(string), ParameterSetName = [PipelineSet, BytesSet])]
+// Decoding is pure CPU work on values already read, so this is a plain synchronous PSCmdlet: AsyncPSCmdlet's
+// per-record worker and message hand-off cost more than the decoding itself (see docs/performance.md).
+public sealed class ConvertFromEtcdValueCommand : PSCmdlet
+{
+    private const string PipelineSet = "Pipeline";
+    private const string BytesSet = "Bytes";
+
+    private DecodeOptions _options = DecodeOptions.Default;
+
+    /// <summary>The value's bytes, for example the RawValue of Get-EtcdKey's output.</summary>
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyCollection]
+    public byte[]? RawValue { get; set; }
+
+    /// <summary>The value as text (JSON custom resources), used when there is no RawValue.</summary>
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string? Value { get; set; }
+
+    /// <summary>The value's bytes, given directly.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = BytesSet)]
+    [AllowEmptyCollection]
+    public byte[] InputObject { get; set; } = [];
+
+    /// <summary>The etcd key: shown on the object, and needed to decrypt aesgcm values (it is their authenticated data).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Key { get; set; }
+
+    /// <summary>The key's ModRevision: fills metadata.resourceVersion as the API server does when reading.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long ModRevision { get; set; }
+
+    /// <summary>Output indented JSON text, as kubectl get -o json prints it.</summary>
+    [Parameter]
+    public SwitchParameter AsJson { get; set; }
+
+    /// <summary>Output YAML text, as kubectl get -o yaml prints it.</summary>
+    [Parameter]
+    public SwitchParameter AsYaml { get; set; }
+
+    /// <summary>Show the values of Secret data and stringData instead of a mask.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
+    /// <summary>The API server's EncryptionConfiguration file: decrypts aescbc and aesgcm values.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EncryptionConfig { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            if (AsJson && AsYaml)
+            {
+                throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                    "-AsJson and -AsYaml cannot be used together.", null, "Choose one output format.");
+            }
+
+            var keys = EncryptionConfig is null ? null : EncryptionKeys.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig));
+            _options = new DecodeOptions { ShowSecret = ShowSecret, EncryptionKeys = keys };
+        }
+        catch (EtcdException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var bytes = ParameterSetName == BytesSet
+            ? InputObject
+            : RawValue is { Length: > 0 } raw ? raw : System.Text.Encoding.UTF8.GetBytes(Value ?? string.Empty);
+        KubernetesObject decoded;
+        try
+        {
+            decoded = KubernetesValueDecoder.Decode(bytes, ModRevision, _options, Key);
+        }
+        catch (EtcdException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+            return;
+        }
+
+        if (AsJson)
+        {
+            WriteObject(decoded.ToJson() ?? KubernetesPSObjects.EncryptedJson(decoded));
+        }
+        else if (AsYaml)
+        {
+            WriteObject(KubernetesPSObjects.ToYaml(decoded));
+        }
+        else
+        {
+            WriteObject(KubernetesPSObjects.Wrap(decoded));
+        }
+    }
+}

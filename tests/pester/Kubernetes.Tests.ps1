@@ -1,0 +1,129 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
+    $script:etcd = Start-TestEtcd
+
+    # The module's own codec (internal) encodes objects exactly as the API server stores them.
+    $codec = [EtcdPS.KubernetesObject].Assembly.GetType('EtcdPS.Engine.Kubernetes.KubernetesProtobufCodec', $true)
+    function ConvertTo-K8sBytes([string] $Json) {
+        # One argument array built by hand: @(...) would enumerate the JsonObject itself.
+        $arguments = [object[]]::new(1)
+        $arguments[0] = [System.Text.Json.Nodes.JsonNode]::Parse($Json)
+        , $codec.GetMethod('Encode').Invoke($null, $arguments)
+    }
+
+    # Puts raw bytes through etcd's JSON gateway and reads them back as Get-EtcdKey's output would carry them.
+    function Set-RawKey([string] $Key, [byte[]] $Bytes) {
+        $b64Key = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($Key))
+        $put = @{ key = $b64Key; value = [Convert]::ToBase64String($Bytes) } | ConvertTo-Json
+        $null = Invoke-RestMethod -Method Post -Uri "$($script:etcd.Endpoint)/v3/kv/put" -Body $put -ContentType 'application/json'
+        $range = Invoke-RestMethod -Method Post -Uri "$($script:etcd.Endpoint)/v3/kv/range" -Body (@{ key = $b64Key } | ConvertTo-Json) -ContentType 'application/json'
+        [pscustomobject]@{
+            Key         = $Key
+            RawValue    = [Convert]::FromBase64String($range.kvs[0].value)
+            ModRevision = [long] $range.kvs[0].mod_revision
+        }
+    }
+
+    $script:deploymentJson = @'
+{"kind":"Deployment","apiVersion":"apps/v1",
+ "metadata":{"name":"web","namespace":"shop","labels":{"app":"web"},"creationTimestamp":"2025-01-02T03:04:05Z"},
+ "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},
+  "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}},
+  "strategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1,"maxSurge":"25%"}}},
+ "status":{"replicas":3,"readyReplicas":2}}
+'@
+    $script:secretJson = '{"kind":"Secret","apiVersion":"v1","metadata":{"name":"db","namespace":"prod"},"data":{"password":"aHVudGVyMg=="},"type":"Opaque"}'
+}
+
+AfterAll {
+    if ($script:etcd) { Stop-TestEtcd $script:etcd }
+}
+
+Describe 'ConvertFrom-EtcdValue' {
+    It 'decodes a protobuf Deployment read from etcd into nested properties' {
+        $kv = Set-RawKey '/registry/deployments/shop/web' (ConvertTo-K8sBytes $script:deploymentJson)
+        $o = $kv | ConvertFrom-EtcdValue
+        $o | Should -BeOfType ([EtcdPS.KubernetesObject])
+        $o.Kind | Should -Be 'Deployment'
+        $o.spec.replicas | Should -Be 3
+        $o.metadata.labels.app | Should -Be 'web'
+        $o.spec.strategy.rollingUpdate.maxSurge | Should -Be '25%'
+        $o.metadata.resourceVersion | Should -Be "$($kv.ModRevision)"
+        $o.Summary | Should -Be '2/3 ready'
+        ($o | Format-Table | Out-String) | Should -Match 'Deployment\s+shop\s+web'
+    }
+
+    It 'prints JSON that ConvertFrom-Json reads and YAML like kubectl' {
+        $kv = Set-RawKey '/registry/deployments/shop/web' (ConvertTo-K8sBytes $script:deploymentJson)
+        ($kv | ConvertFrom-EtcdValue -AsJson | ConvertFrom-Json).spec.template.spec.containers[0].image | Should -Be 'nginx:1.27'
+        $yaml = $kv | ConvertFrom-EtcdValue -AsYaml
+        $yaml | Should -Match '(?m)^kind: Deployment$'
+        $yaml | Should -Match '(?m)^  replicas: 3$'
+    }
+
+    It 'masks Secret data unless -ShowSecret' {
+        $kv = Set-RawKey '/registry/secrets/prod/db' (ConvertTo-K8sBytes $script:secretJson)
+        $masked = $kv | ConvertFrom-EtcdValue
+        $masked.data.password | Should -Be '*****'
+        ($masked | Format-List * | Out-String) | Should -Not -Match 'aHVudGVyMg=='
+        ($kv | ConvertFrom-EtcdValue -ShowSecret).data.password | Should -Be 'aHVudGVyMg=='
+    }
+
+    It 'reports a value that is not Kubernetes as a non-terminating EtcdValueNotDecodable error' {
+        $plain = Set-RawKey '/app/config' ([Text.Encoding]::UTF8.GetBytes('just text'))
+        $good = Set-RawKey '/registry/secrets/prod/db' (ConvertTo-K8sBytes $script:secretJson)
+        $out = $plain, $good | ConvertFrom-EtcdValue -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'EtcdValueNotDecodable,*'
+        $out.Name | Should -Be 'db'
+    }
+
+    It 'passes JSON custom resources through' {
+        $cr = '{"apiVersion":"demo.mycompany.com/v1","kind":"ConfigMapApp","metadata":{"name":"my-app","namespace":"default"},"spec":{"size":2}}'
+        $kv = Set-RawKey '/registry/demo.mycompany.com/configmapapps/default/my-app' ([Text.Encoding]::UTF8.GetBytes($cr))
+        $o = $kv | ConvertFrom-EtcdValue
+        $o.Kind | Should -Be 'ConfigMapApp'
+        $o.spec.size | Should -Be 2
+        $o.Encoding | Should -Be 'Json'
+    }
+
+    It 'reports encrypted values and decrypts aescbc with -EncryptionConfig' {
+        $key = [byte[]](1..32)
+        $aes = [System.Security.Cryptography.Aes]::Create()
+        $aes.Key = $key
+        $iv = [byte[]](101..116)
+        $cipher = $aes.EncryptCbc([byte[]](ConvertTo-K8sBytes $script:secretJson), $iv, 'PKCS7')
+        $value = [Text.Encoding]::UTF8.GetBytes('k8s:enc:aescbc:v1:key1:') + $iv + $cipher
+        $kv = Set-RawKey '/registry/secrets/prod/db' ([byte[]]$value)
+
+        $enc = $kv | ConvertFrom-EtcdValue
+        $enc.Encrypted | Should -BeTrue
+        $enc.Provider | Should -Be 'aescbc'
+        $enc.KeyName | Should -Be 'key1'
+
+        $config = Join-Path $TestDrive 'enc.yaml'
+        @"
+apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+  - resources: [secrets]
+    providers:
+      - aescbc:
+          keys:
+            - name: key1
+              secret: $([Convert]::ToBase64String($key))
+      - identity: {}
+"@ | Set-Content -LiteralPath $config
+        $dec = $kv | ConvertFrom-EtcdValue -EncryptionConfig $config
+        $dec.Decrypted | Should -BeTrue
+        $dec.Kind | Should -Be 'Secret'
+        $dec.type | Should -Be 'Opaque'
+    }
+
+    It 'decodes bytes given with -InputObject and rejects truncated protobuf' {
+        $bytes = [byte[]](ConvertTo-K8sBytes $script:deploymentJson)
+        (ConvertFrom-EtcdValue -InputObject $bytes).Name | Should -Be 'web'
+        { ConvertFrom-EtcdValue -InputObject $bytes[0..40] -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdValueNotDecodable,*'
+    }
+}
