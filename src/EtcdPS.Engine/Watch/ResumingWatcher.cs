@@ -25,9 +25,9 @@ internal sealed record WatchOptions
     /// <summary>When set, the watch completes (without error) after this long.</summary>
     public TimeSpan? Duration { get; init; }
     /// <summary>Silence after which the watcher asks the member for a progress notification.</summary>
-    public TimeSpan ProbeAfter { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ProbeAfter { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Further silence after the probe after which the stream is declared dead (a hung or partitioned member).</summary>
-    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The range end that makes <paramref name="prefix"/> a prefix watch (all keys for an empty prefix).</summary>
     public static ByteString PrefixEnd(ByteString prefix)
@@ -58,6 +58,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
     private int _progressWanted;
+    private TimeSpan _deadAfter = options.DeadAfter;
 
     /// <summary>The revision the watch resumes at; 0 until the first stream told the current revision.</summary>
     public long NextRevision { get; private set; } = options.StartRevision;
@@ -130,6 +131,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                     continue;
                 }
 
+                _deadAfter = options.DeadAfter;
                 if (response.Events.Count == 0)
                 {
                     // A progress notification: every event up to the header revision was sent.
@@ -173,6 +175,12 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
             if (duration.IsCancellationRequested)
             {
                 continue;
+            }
+
+            if (failure is EtcdException { ErrorId: EtcdErrorIds.Timeout })
+            {
+                // A member that is only slow (catching up on a long history) must not be declared dead forever.
+                _deadAfter = TimeSpan.FromTicks(Math.Min(_deadAfter.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
             }
 
             Reconnects++;
@@ -315,7 +323,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
             if (_declaredDead)
             {
                 return new EtcdException(EtcdErrorIds.Timeout, EtcdErrorCategory.OperationTimeout,
-                    $"{client.Name} stopped answering the watch (no progress notification within {(owner.Options.ProbeAfter + owner.Options.DeadAfter).TotalSeconds:0.#} s).",
+                    $"{client.Name} stopped answering the watch (no progress notification within {(owner.Options.ProbeAfter + owner._deadAfter).TotalSeconds:0.#} s).",
                     client.Name, null, ex);
             }
 
@@ -358,7 +366,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                         await _call!.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() }, _streamCts.Token)
                             .ConfigureAwait(false);
                     }
-                    else if (probedAt >= 0 && now - Math.Max(since, probedAt) >= options.DeadAfter.TotalMilliseconds)
+                    else if (probedAt >= 0 && now - Math.Max(since, probedAt) >= owner._deadAfter.TotalMilliseconds)
                     {
                         _declaredDead = true;
                         await _streamCts.CancelAsync().ConfigureAwait(false);
