@@ -338,7 +338,8 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         private async Task WatchdogAsync()
         {
             var options = owner.Options;
-            var tick = TimeSpan.FromMilliseconds(Math.Min(250, options.ProbeAfter.TotalMilliseconds / 2));
+            // A bounded watch asks for progress often: its end is known only from a progress notification.
+            var tick = TimeSpan.FromMilliseconds(Math.Min(options.StopAtRevision > 0 ? 50 : 250, options.ProbeAfter.TotalMilliseconds / 2));
             long probedAt = -1;
             try
             {
