@@ -15,8 +15,7 @@ internal enum KeyHistoryEnd
 /// <summary>
 /// Every stored version of one key, newest first. Versions of one life of the key are found by reading at
 /// ModRevision - 1, which gives the previous version. Range reads cannot tell when a key was deleted, so the
-/// deletion revisions come from one watch of that key alone, filtered to deletions by the server and ended at the
-/// current revision; at each creation the history continues with the latest deletion before it, then the version
+/// deletion revisions come from one watch replaying the key's retained history; at each creation the history continues with the latest deletion before it, then the version
 /// that deletion removed (read at deletion - 1), and so on down to the first creation or the compaction horizon.
 /// </summary>
 internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
@@ -61,7 +60,7 @@ internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
     private async IAsyncEnumerable<EtcdKeyVersion> WalkAsync([EnumeratorCancellation] CancellationToken cancellation)
     {
         var (kv, current) = await RevisionReads.GetAtAsync(connection, _key, 0, key, cancellation).ConfigureAwait(false);
-        var deletions = await DeletionsAsync(current, cancellation).ConfigureAwait(false);
+        var deletions = await DeletionsAsync(kv, current, cancellation).ConfigureAwait(false);
         if (kv is null && deletions.Count == 0)
         {
             throw new EtcdException(EtcdErrorIds.KeyNotFound, EtcdErrorCategory.ObjectNotFound,
@@ -125,24 +124,27 @@ internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
         }
     }
 
-    private async Task<List<long>> DeletionsAsync(long current, CancellationToken cancellation)
+    private async Task<List<long>> DeletionsAsync(Mvccpb.KeyValue? now, long current, CancellationToken cancellation)
     {
+        // The watch must know where to end without progress notifications (unreliable before etcd's fix of issue
+        // #15220): a key that exists ends at its own current ModRevision; for a deleted key, whose last deletion is
+        // unknown, the whole keyspace is replayed up to the current revision, which always carries an event.
         var deletions = new List<long>();
         var start = 1L;
         while (true)
         {
             var watcher = new ResumingWatcher(connection, new WatchOptions
             {
-                Key = _key,
+                Key = now is null ? ByteString.CopyFrom(0) : _key,
+                RangeEnd = now is null ? ByteString.CopyFrom(0) : ByteString.Empty,
                 StartRevision = start,
-                NoPut = true,
-                StopAtRevision = current,
+                StopAtRevision = now?.ModRevision ?? current,
             });
             try
             {
                 await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
                 {
-                    if (e.ModRevision <= current)
+                    if (e.Type == EtcdWatchEventType.Delete && e.ModRevision <= current && e.RawKey.AsSpan().SequenceEqual(_key.Span))
                     {
                         deletions.Add(e.ModRevision);
                     }

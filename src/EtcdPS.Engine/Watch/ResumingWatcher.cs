@@ -20,7 +20,10 @@ internal sealed record WatchOptions
     public bool NoDelete { get; init; }
     /// <summary>Also yield progress notifications (events of type Progress).</summary>
     public bool ProgressNotify { get; init; }
-    /// <summary>When set, the watch completes once every event up to this revision was delivered.</summary>
+    /// <summary>
+    /// When set, the watch completes once it delivered an event at or after this revision (the caller must know one
+    /// exists, e.g. the key's current ModRevision, or any revision for a watch of the whole keyspace).
+    /// </summary>
     public long StopAtRevision { get; init; }
     /// <summary>When set, the watch completes (without error) after this long.</summary>
     public TimeSpan? Duration { get; init; }
@@ -57,7 +60,6 @@ internal sealed record WatchOptions
 internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions options)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
-    private int _progressWanted;
     private TimeSpan _deadAfter = options.DeadAfter;
 
     /// <summary>The revision the watch resumes at; 0 until the first stream told the current revision.</summary>
@@ -71,9 +73,6 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
 
     /// <summary>Receives a line of diagnostics (reconnections, waiting for a future revision); for -Verbose.</summary>
     public Action<string>? Diagnostic { get; init; }
-
-    /// <summary>Asks the current stream for a progress notification (answered once the watch caught up).</summary>
-    public void RequestProgress() => Interlocked.Exchange(ref _progressWanted, 1);
 
     public async IAsyncEnumerable<EtcdWatchEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellation)
     {
@@ -97,6 +96,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
             var client = clients[index % clients.Count];
             CurrentEndpoint = client.Name;
             await using var stream = new WatchStream(this, client, duration.Token);
+            var watchId = long.MinValue;
             var failure = await stream.OpenAsync(NextRevision).ConfigureAwait(false);
             while (failure is null)
             {
@@ -119,6 +119,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 var headerRevision = response.Header?.Revision ?? 0;
                 if (response.Created)
                 {
+                    watchId = response.WatchId;
                     if (NextRevision == 0)
                     {
                         NextRevision = headerRevision + 1;
@@ -134,8 +135,10 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 _deadAfter = options.DeadAfter;
                 if (response.Events.Count == 0)
                 {
-                    // A progress notification: every event up to the header revision was sent.
-                    if (headerRevision >= NextRevision - 1)
+                    // A progress notification. Only etcd's own periodic ones (carrying the watch id) promise that every
+                    // event up to the header revision was sent; answers to our progress requests (watch id -1) can
+                    // overtake pending events on etcd before the fix of issue #15220, so they only prove liveness.
+                    if (response.WatchId == watchId && headerRevision >= NextRevision - 1)
                     {
                         NextRevision = headerRevision + 1;
                         if (options.ProgressNotify)
@@ -338,8 +341,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         private async Task WatchdogAsync()
         {
             var options = owner.Options;
-            // A bounded watch asks for progress often: its end is known only from a progress notification.
-            var tick = TimeSpan.FromMilliseconds(Math.Min(options.StopAtRevision > 0 ? 50 : 250, options.ProbeAfter.TotalMilliseconds / 2));
+            var tick = TimeSpan.FromMilliseconds(Math.Min(250, options.ProbeAfter.TotalMilliseconds / 2));
             long probedAt = -1;
             try
             {
@@ -355,13 +357,12 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                     }
 
                     var now = Environment.TickCount64;
-                    var wanted = Interlocked.Exchange(ref owner._progressWanted, 0) == 1 || options.StopAtRevision > 0;
                     if (probedAt >= 0 && probedAt < since)
                     {
                         probedAt = -1; // an answer came after the probe
                     }
 
-                    if (probedAt < 0 && (wanted || now - since >= options.ProbeAfter.TotalMilliseconds))
+                    if (probedAt < 0 && now - since >= options.ProbeAfter.TotalMilliseconds)
                     {
                         probedAt = now;
                         await _call!.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() }, _streamCts.Token)
