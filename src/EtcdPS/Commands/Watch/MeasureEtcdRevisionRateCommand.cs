@@ -12,6 +12,7 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
 {
     private const string OnceSet = "Once";
     private const string ContinuousSet = "Continuous";
+    private static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How long to measure (default 10 seconds).</summary>
     [Parameter(Position = 0, ParameterSetName = OnceSet)]
@@ -32,10 +33,11 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
-        if (Interval <= TimeSpan.Zero || (!Continuous && Duration < Interval))
+        // A bare number converts to a TimeSpan of that many ticks: refuse intervals too short to be meant.
+        if (Interval < MinimumInterval || (!Continuous && Duration < Interval))
         {
             throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
-                $"-Interval must be positive and not longer than -Duration (got {Interval} and {Duration}).", Interval,
+                $"-Interval must be at least {MinimumInterval.TotalMilliseconds} ms and not longer than -Duration (got {Interval} and {Duration}).", Interval,
                 "For example: -Duration 00:01:00 -Interval 00:00:05.");
         }
 
