@@ -171,6 +171,27 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     }
 
     [Fact]
+    public void A_dead_first_endpoint_is_skipped_and_the_watch_resumes_on_the_next()
+    {
+        var start = CurrentRevision() + 1;
+        for (var i = 0; i < 3; i++)
+        {
+            Put($"/dead-first/{i}", "x");
+        }
+
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var deadPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        _pwsh.Run($"Connect-Etcd 'http://127.0.0.1:{deadPort}','{etcd.Endpoint}' -DialTimeout 00:00:02 -WarningAction SilentlyContinue");
+        var result = _pwsh.Invoke($"Watch-EtcdPrefix /dead-first/ -Revision {start} -Count 3 -Verbose");
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { "/dead-first/0", "/dead-first/1", "/dead-first/2" }, result.Output.Select(e => (string)e.Properties["Key"].Value));
+        Assert.All(result.Output, e => Assert.Equal(etcd.Endpoint, e.Properties["Endpoint"].Value));
+        Assert.Contains(result.Verbose, v => v.Contains($"resuming at revision {start} on {etcd.Endpoint}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bad_input_is_rejected()
     {
         _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
