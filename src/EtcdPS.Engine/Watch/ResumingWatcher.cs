@@ -1,54 +1,8 @@
 using System.Runtime.CompilerServices;
-using EtcdPS.Engine.Connection;
 using Etcdserverpb;
-using Google.Protobuf;
 using Grpc.Core;
 
 namespace EtcdPS.Engine.Watch;
-
-/// <summary>What to watch and how.</summary>
-internal sealed record WatchOptions
-{
-    /// <summary>The key, or the start of the range.</summary>
-    public required ByteString Key { get; init; }
-    /// <summary>End of the range (exclusive); empty for one key.</summary>
-    public ByteString RangeEnd { get; init; } = ByteString.Empty;
-    /// <summary>First revision to deliver; 0 means "changes after now".</summary>
-    public long StartRevision { get; init; }
-    public bool PrevKv { get; init; }
-    public bool NoPut { get; init; }
-    public bool NoDelete { get; init; }
-    /// <summary>Also yield progress notifications (events of type Progress).</summary>
-    public bool ProgressNotify { get; init; }
-    /// <summary>
-    /// When set, the watch completes once it delivered an event at or after this revision (the caller must know one
-    /// exists, e.g. the key's current ModRevision, or any revision for a watch of the whole keyspace).
-    /// </summary>
-    public long StopAtRevision { get; init; }
-    /// <summary>When set, the watch completes (without error) after this long.</summary>
-    public TimeSpan? Duration { get; init; }
-    /// <summary>Silence after which the watcher asks the member for a progress notification.</summary>
-    public TimeSpan ProbeAfter { get; init; } = TimeSpan.FromSeconds(2);
-    /// <summary>Further silence after the probe after which the stream is declared dead (a hung or partitioned member).</summary>
-    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>The range end that makes <paramref name="prefix"/> a prefix watch (all keys for an empty prefix).</summary>
-    public static ByteString PrefixEnd(ByteString prefix)
-    {
-        var bytes = prefix.ToByteArray();
-        for (var i = bytes.Length - 1; i >= 0; i--)
-        {
-            if (bytes[i] < 0xff)
-            {
-                bytes[i]++;
-                return ByteString.CopyFrom(bytes, 0, i + 1);
-            }
-        }
-
-        // Every byte is 0xff (or the prefix is empty): watch to the end of the keyspace.
-        return ByteString.CopyFrom(0);
-    }
-}
 
 /// <summary>
 /// A watch that survives its member. It remembers the revision after the last event it delivered; when the stream
@@ -61,6 +15,9 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
     private TimeSpan _deadAfter = options.DeadAfter;
+
+    /// <summary>Silence after a progress probe that declares the stream dead; doubled after each such verdict.</summary>
+    internal TimeSpan DeadAfter => _deadAfter;
 
     /// <summary>The revision the watch resumes at; 0 until the first stream told the current revision.</summary>
     public long NextRevision { get; private set; } = options.StartRevision;
@@ -237,155 +194,9 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
             $"etcd at {endpoint} cancelled the watch: {reason}", endpoint);
     }
 
-    /// <summary>
-    /// One gRPC watch stream and its watchdog. The watchdog counts only the time spent waiting for the server (not the
-    /// time the pipeline takes to consume an event), asks for progress after <see cref="WatchOptions.ProbeAfter"/> of
-    /// silence, and cancels the stream when even that gets no answer.
-    /// </summary>
-    private sealed class WatchStream(ResumingWatcher owner, EndpointClient client, CancellationToken cancellation) : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _streamCts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        private AsyncDuplexStreamingCall<WatchRequest, WatchResponse>? _call;
-        private Task? _watchdog;
-        private long _waitingSince = -1;
-        private volatile bool _declaredDead;
+    internal WatchOptions Options => options;
 
-        public async Task<Exception?> OpenAsync(long startRevision)
-        {
-            try
-            {
-                var callOptions = owner.CallOptionsFor(_streamCts.Token);
-                _call = client.Watch.Watch(callOptions);
-                var create = new WatchCreateRequest
-                {
-                    Key = owner.Options.Key,
-                    RangeEnd = owner.Options.RangeEnd,
-                    StartRevision = startRevision,
-                    PrevKv = owner.Options.PrevKv,
-                    ProgressNotify = true,
-                };
-                if (owner.Options.NoPut)
-                {
-                    create.Filters.Add(WatchCreateRequest.Types.FilterType.Noput);
-                }
-
-                if (owner.Options.NoDelete)
-                {
-                    create.Filters.Add(WatchCreateRequest.Types.FilterType.Nodelete);
-                }
-
-                await _call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = create }, _streamCts.Token).ConfigureAwait(false);
-                _watchdog = Task.Run(WatchdogAsync);
-                return null;
-            }
-            catch (Exception ex) when (ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
-            {
-                return Classify(ex);
-            }
-        }
-
-        public async Task<(WatchResponse? Response, Exception? Error)> ReadAsync()
-        {
-            Volatile.Write(ref _waitingSince, Environment.TickCount64);
-            try
-            {
-                return await _call!.ResponseStream.MoveNext(_streamCts.Token).ConfigureAwait(false)
-                    ? (_call.ResponseStream.Current, null)
-                    : (null, null);
-            }
-            catch (Exception ex) when (ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
-            {
-                return (null, Classify(ex));
-            }
-            finally
-            {
-                Volatile.Write(ref _waitingSince, -1);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _streamCts.CancelAsync().ConfigureAwait(false);
-            if (_watchdog is not null)
-            {
-                await _watchdog.ConfigureAwait(false);
-            }
-
-            _call?.Dispose();
-            _streamCts.Dispose();
-        }
-
-        private Exception Classify(Exception ex)
-        {
-            if (cancellation.IsCancellationRequested)
-            {
-                // The user stopped, or -Timeout elapsed: the caller sees its own token and ends.
-                return new OperationCanceledException("The watch was stopped.", ex, cancellation);
-            }
-
-            if (_declaredDead)
-            {
-                return new EtcdException(EtcdErrorIds.Timeout, EtcdErrorCategory.OperationTimeout,
-                    $"{client.Name} stopped answering the watch (no progress notification within {(owner.Options.ProbeAfter + owner._deadAfter).TotalSeconds:0.#} s).",
-                    client.Name, null, ex);
-            }
-
-            return ex switch
-            {
-                RpcException rpc => EtcdErrors.FromRpc(rpc, client.Name),
-                _ => new EtcdException(EtcdErrorIds.Unavailable, EtcdErrorCategory.ConnectionError,
-                    $"The watch stream from {client.Name} failed: {ex.Message}", client.Name, null, ex),
-            };
-        }
-
-        private async Task WatchdogAsync()
-        {
-            var options = owner.Options;
-            var tick = TimeSpan.FromMilliseconds(Math.Min(250, options.ProbeAfter.TotalMilliseconds / 2));
-            long probedAt = -1;
-            try
-            {
-                while (!_streamCts.IsCancellationRequested)
-                {
-                    await Task.Delay(tick, _streamCts.Token).ConfigureAwait(false);
-                    var since = Volatile.Read(ref _waitingSince);
-                    if (since < 0)
-                    {
-                        // The consumer holds the stream (back-pressure): silence is ours, not the member's.
-                        probedAt = -1;
-                        continue;
-                    }
-
-                    var now = Environment.TickCount64;
-                    if (probedAt >= 0 && probedAt < since)
-                    {
-                        probedAt = -1; // an answer came after the probe
-                    }
-
-                    if (probedAt < 0 && now - since >= options.ProbeAfter.TotalMilliseconds)
-                    {
-                        probedAt = now;
-                        await _call!.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() }, _streamCts.Token)
-                            .ConfigureAwait(false);
-                    }
-                    else if (probedAt >= 0 && now - Math.Max(since, probedAt) >= owner._deadAfter.TotalMilliseconds)
-                    {
-                        _declaredDead = true;
-                        await _streamCts.CancelAsync().ConfigureAwait(false);
-                        return;
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
-            {
-                // The stream is ending; the reader reports why.
-            }
-        }
-    }
-
-    private WatchOptions Options => options;
-
-    private CallOptions CallOptionsFor(CancellationToken token)
+    internal CallOptions CallOptionsFor(CancellationToken token)
     {
         var callOptions = connection.CallOptions(token, Timeout.InfiniteTimeSpan);
         // "hasleader" makes a member that loses its leader (partitioned) cancel the watch instead of going silent.
