@@ -42,6 +42,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         var clients = connection.Clients;
         var index = 0;
         var failuresInRow = 0;
+        var tokenRenewed = false;
         while (true)
         {
             if (duration.IsCancellationRequested)
@@ -66,6 +67,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 }
 
                 failuresInRow = 0;
+                tokenRenewed = false;
                 if (response.Canceled || response.CompactRevision > 0)
                 {
                     failure = OnCanceled(response, client.Name);
@@ -127,6 +129,16 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 }
             }
 
+            if (failure is EtcdException { ErrorId: EtcdErrorIds.AuthRequired } && connection.HasCredential && !tokenRenewed
+                && !duration.IsCancellationRequested)
+            {
+                // The auth token expired while the watch ran (etcd checks it when a stream opens): renew it once, go on.
+                tokenRenewed = true;
+                Diagnostic?.Invoke($"The auth token was refused by {client.Name}; authenticating again and resuming at revision {NextRevision}.");
+                await connection.AuthenticateAsync(client, duration.Token).ConfigureAwait(false);
+                continue;
+            }
+
             if (failure is EtcdException { ErrorId: not (EtcdErrorIds.Unavailable or EtcdErrorIds.Timeout or EtcdErrorIds.ServerError or "EtcdCancelled") } fatal)
             {
                 throw fatal;
@@ -181,6 +193,13 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         {
             return new EtcdException(EtcdErrorIds.Unavailable, EtcdErrorCategory.ConnectionError,
                 $"The member {endpoint} lost its leader and cancelled the watch.", endpoint);
+        }
+
+        if (reason.Contains("invalid auth token", StringComparison.Ordinal) || reason.Contains("code = Unauthenticated", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
+                $"etcd at {endpoint} refused the watch: the request carried no valid auth token.", endpoint,
+                "Connect with Connect-Etcd -Credential (Get-Credential).");
         }
 
         if (reason.Contains("permission denied", StringComparison.Ordinal))

@@ -245,3 +245,30 @@ public sealed class WatchProgressNotifyTests(ProgressNotifyEtcdFixture etcd) : I
         Assert.Empty(_pwsh.Run("Watch-EtcdPrefix /progress/ -Timeout 00:00:01.500"));
     }
 }
+
+/// <summary>One member with auth enabled and auth tokens that expire after 1 second.</summary>
+public sealed class ShortTokenEtcdFixture : EtcdFixture
+{
+    public const string RootPassword = "w4tch-Pa55";
+
+    internal override Engine.Lab.EtcdServerOptions CreateOptions() => new() { RootPassword = RootPassword, ExtraArguments = ["--auth-token-ttl=1"] };
+}
+
+public sealed class WatchAuthTests(ShortTokenEtcdFixture etcd) : IClassFixture<ShortTokenEtcdFixture>, IDisposable
+{
+    private readonly PwshSession _pwsh = new();
+
+    public void Dispose() => _pwsh.Dispose();
+
+    [Fact]
+    public void An_expired_token_is_renewed_and_the_password_never_shows()
+    {
+        _pwsh.Run($"$cred = [pscredential]::new('root', (ConvertTo-SecureString '{ShortTokenEtcdFixture.RootPassword}' -AsPlainText -Force)); " +
+                  $"Connect-Etcd {etcd.Endpoint} -Credential $cred");
+        Thread.Sleep(TimeSpan.FromSeconds(3)); // the token expires after 1 s without use
+        var result = _pwsh.Invoke("Watch-EtcdPrefix /auth-watch/ -Timeout 00:00:01 -Verbose");
+        Assert.Empty(result.Errors);
+        Assert.Contains(result.Verbose, v => v.Contains("authenticating again", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Verbose, v => v.Contains(ShortTokenEtcdFixture.RootPassword, StringComparison.Ordinal));
+    }
+}
