@@ -38,7 +38,7 @@ public sealed class WatchReliabilityTests : IAsyncLifetime
         {
             Server.Kill(0);
             await Task.CompletedTask;
-        });
+        }, "resuming at revision");
 
     [Fact]
     public Task Freezing_the_watched_member_for_ten_seconds_loses_and_repeats_nothing() =>
@@ -47,9 +47,9 @@ public sealed class WatchReliabilityTests : IAsyncLifetime
             Server.Signal(0, stop: true);
             _ = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ => Server.Signal(0, stop: false), TaskScheduler.Default);
             await Task.CompletedTask;
-        });
+        }, "stopped answering the watch"); // found by the silence watchdog: a frozen member closes nothing
 
-    private async Task RunAsync(Func<Task> fail)
+    private async Task RunAsync(Func<Task> fail, string expectedDiagnostic)
     {
         var urls = Server.ClientUrls;
         using var writerClients = new DisposableList(urls.Skip(1).Select(u => new Engine.Connection.EndpointClient(new Uri(u), null, TimeSpan.FromSeconds(5))));
@@ -120,6 +120,7 @@ public sealed class WatchReliabilityTests : IAsyncLifetime
         Assert.Equal(stored.Kvs.Select(kv => kv.Key.ToStringUtf8()).Order(StringComparer.Ordinal), got.Select(e => e.Key).Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(got, e => e.Endpoint != urls[0]);
         Assert.Contains(ps.Streams.Verbose, v => v.Message.Contains("resuming at revision", StringComparison.Ordinal));
+        Assert.Contains(ps.Streams.Verbose, v => v.Message.Contains(expectedDiagnostic, StringComparison.Ordinal));
     }
 
     private static async Task PutWithRetryAsync(Engine.Connection.EndpointClient client, string key)
