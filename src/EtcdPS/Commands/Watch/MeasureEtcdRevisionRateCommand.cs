@@ -53,7 +53,7 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
         }
 
         var activity = $"Measuring the revision rate for {Duration}";
-        var progress = new Progress<RevisionRateProgress>(p => ReportProgress(new ProgressRecord(1, activity, $"revision {p.Revision}")
+        var progress = new ImmediateProgress(p => ReportProgress(new ProgressRecord(1, activity, $"revision {p.Revision}")
         {
             PercentComplete = (int)Math.Clamp(100 * p.Elapsed.TotalMilliseconds / p.Total.TotalMilliseconds, 0, 100),
             SecondsRemaining = (int)Math.Ceiling((p.Total - p.Elapsed).TotalSeconds),
@@ -61,5 +61,11 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
         var result = await RevisionRateSampler.MeasureAsync(connection, Interval, Duration, ByResource, progress, cancellation).ConfigureAwait(false);
         ReportProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
         await WriteObjectAsync(result).ConfigureAwait(false);
+    }
+
+    // Progress<T> would report later on the thread pool, possibly after the Completed record; report at once instead.
+    private sealed class ImmediateProgress(Action<RevisionRateProgress> report) : IProgress<RevisionRateProgress>
+    {
+        public void Report(RevisionRateProgress value) => report(value);
     }
 }
