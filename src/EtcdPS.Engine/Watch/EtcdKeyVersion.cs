@@ -1,0 +1,89 @@
+using EtcdPS.Engine.Kubernetes;
+
+namespace EtcdPS;
+
+/// <summary>
+/// One stored version of a key (a Put), or the deletion that ended one of its lives (a Delete), as
+/// <c>Get-EtcdKeyHistory</c> lists them from newest to oldest.
+/// </summary>
+public sealed class EtcdKeyVersion
+{
+    /// <summary>Put (a version of the key) or Delete (the key was deleted at <see cref="ModRevision"/>).</summary>
+    public EtcdWatchEventType Type { get; init; }
+    /// <summary>The key.</summary>
+    public string Key { get; init; } = string.Empty;
+    /// <summary>The value of this version as text when it is text; null for deletions, binary and Kubernetes protobuf.</summary>
+    public string? Value { get; init; }
+    /// <summary>The value's bytes (empty for a deletion).</summary>
+    public byte[] RawValue { get; init; } = [];
+    /// <summary>What the value is.</summary>
+    public ValueKind ValueKind { get; init; }
+    /// <summary>Size of the value in bytes.</summary>
+    public long Size => RawValue.LongLength;
+    /// <summary>The revision that wrote this version (or deleted the key).</summary>
+    public long ModRevision { get; init; }
+    /// <summary>The revision that created this life of the key (0 for a deletion).</summary>
+    public long CreateRevision { get; init; }
+    /// <summary>The version number within this life of the key; 1 is a creation (0 for a deletion).</summary>
+    public long Version { get; init; }
+    /// <summary>The lease the version was attached to.</summary>
+    public long Lease { get; init; }
+    /// <summary>True when this version created the key (first version after a deletion or ever).</summary>
+    public bool IsCreate => Type == EtcdWatchEventType.Put && Version == 1;
+    /// <summary>With -Diff: what changed from the previous (older) version to this one, as "- old" and "+ new" lines.</summary>
+    public string[]? Diff { get; internal set; }
+    /// <summary>Kubernetes API group ("" for the core group).</summary>
+    public string Group { get; init; } = string.Empty;
+    /// <summary>Kubernetes resource; empty for a key that is not Kubernetes'.</summary>
+    public string Resource { get; init; } = string.Empty;
+    /// <summary>Kubernetes namespace.</summary>
+    public string Namespace { get; init; } = string.Empty;
+    /// <summary>Kubernetes object name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string ToString() => Type == EtcdWatchEventType.Delete
+        ? $"{Key} deleted @{ModRevision}"
+        : $"{Key} v{Version} @{ModRevision}";
+
+    internal static EtcdKeyVersion FromProto(Mvccpb.KeyValue kv)
+    {
+        var key = ValueKinds.KeyToText(kv.Key.Span);
+        var raw = kv.Value.Length == 0 ? [] : kv.Value.ToByteArray();
+        var text = ValueKinds.TryDecodeUtf8(raw);
+        var kind = ValueKinds.Detect(raw, text is not null);
+        var parsed = KubernetesKey.Parse(key);
+        return new EtcdKeyVersion
+        {
+            Type = EtcdWatchEventType.Put,
+            Key = key,
+            Value = kind is ValueKind.KubernetesProtobuf or ValueKind.KubernetesEncrypted or ValueKind.Cbor ? null : text,
+            RawValue = raw,
+            ValueKind = kind,
+            ModRevision = kv.ModRevision,
+            CreateRevision = kv.CreateRevision,
+            Version = kv.Version,
+            Lease = kv.Lease,
+            Group = parsed.Group,
+            Resource = parsed.Resource,
+            Namespace = parsed.Namespace,
+            Name = parsed.Name,
+        };
+    }
+
+    internal static EtcdKeyVersion Deletion(string key, long revision)
+    {
+        var parsed = KubernetesKey.Parse(key);
+        return new EtcdKeyVersion
+        {
+            Type = EtcdWatchEventType.Delete,
+            Key = key,
+            ValueKind = ValueKind.Empty,
+            ModRevision = revision,
+            Group = parsed.Group,
+            Resource = parsed.Resource,
+            Namespace = parsed.Namespace,
+            Name = parsed.Name,
+        };
+    }
+}

@@ -1,0 +1,121 @@
+using EtcdPS.Engine.Kubernetes;
+
+namespace EtcdPS;
+
+/// <summary>What happened to a key in a watch event.</summary>
+public enum EtcdWatchEventType
+{
+    /// <summary>The key was created or changed.</summary>
+    Put,
+    /// <summary>The key was deleted (or its lease expired).</summary>
+    Delete,
+    /// <summary>No change: a progress notification saying every event up to <see cref="EtcdWatchEvent.Revision"/> was delivered.</summary>
+    Progress,
+}
+
+/// <summary>
+/// One change seen by a watch, in the order etcd committed it. <see cref="ModRevision"/> is the revision of the change;
+/// a consumer that stores the last one it processed can resume with <c>Watch-EtcdPrefix -Revision (ModRevision + 1)</c>.
+/// </summary>
+public sealed class EtcdWatchEvent
+{
+    /// <summary>Put, Delete, or Progress (only with -ProgressNotify).</summary>
+    public EtcdWatchEventType Type { get; init; }
+    /// <summary>The key as text (bytes that are not UTF-8 shown as \xNN); empty for a progress notification.</summary>
+    public string Key { get; init; } = string.Empty;
+    /// <summary>The key's bytes.</summary>
+    public byte[] RawKey { get; init; } = [];
+    /// <summary>The new value as text when it is text; null for deletions, binary and Kubernetes protobuf values.</summary>
+    public string? Value { get; init; }
+    /// <summary>The new value's bytes (empty for deletions).</summary>
+    public byte[] RawValue { get; init; } = [];
+    /// <summary>What the new value is (text, JSON, Kubernetes protobuf, ...).</summary>
+    public ValueKind ValueKind { get; init; }
+    /// <summary>The value before the change as text, with -PrevKv; null otherwise.</summary>
+    public string? PrevValue { get; init; }
+    /// <summary>The value before the change, with -PrevKv; empty otherwise.</summary>
+    public byte[] PrevRawValue { get; init; } = [];
+    /// <summary>The ModRevision the key had before the change, with -PrevKv; 0 otherwise.</summary>
+    public long PrevModRevision { get; init; }
+    /// <summary>The revision of this change (Kubernetes' resourceVersion after it).</summary>
+    public long ModRevision { get; init; }
+    /// <summary>The revision that created the key (0 for a deletion).</summary>
+    public long CreateRevision { get; init; }
+    /// <summary>Number of writes since the key was created (0 for a deletion).</summary>
+    public long Version { get; init; }
+    /// <summary>The lease the key is attached to; 0 for none.</summary>
+    public long Lease { get; init; }
+    /// <summary>True when this Put created the key.</summary>
+    public bool IsCreate => Type == EtcdWatchEventType.Put && CreateRevision == ModRevision;
+    /// <summary>The cluster revision in the header of the watch response that carried the event.</summary>
+    public long Revision { get; init; }
+    /// <summary>Kubernetes API group ("" for the core group).</summary>
+    public string Group { get; init; } = string.Empty;
+    /// <summary>Kubernetes resource; empty for a key that is not Kubernetes'.</summary>
+    public string Resource { get; init; } = string.Empty;
+    /// <summary>Kubernetes namespace; empty for cluster-scoped objects.</summary>
+    public string Namespace { get; init; } = string.Empty;
+    /// <summary>Kubernetes object name.</summary>
+    public string Name { get; init; } = string.Empty;
+    /// <summary>When the client received the event.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+    /// <summary>The endpoint whose stream delivered the event.</summary>
+    public string Endpoint { get; init; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string ToString() => Type == EtcdWatchEventType.Progress
+        ? $"PROGRESS @{Revision}"
+        : $"{Type.ToString().ToUpperInvariant()} {Key} @{ModRevision}";
+
+    internal static EtcdWatchEvent FromProto(Mvccpb.Event e, long revision, string endpoint, DateTimeOffset receivedAt)
+    {
+        var kv = e.Kv;
+        var rawKey = kv.Key.ToByteArray();
+        var key = ValueKinds.KeyToText(rawKey);
+        var parsed = KubernetesKey.Parse(key);
+        var isDelete = e.Type == Mvccpb.Event.Types.EventType.Delete;
+        var rawValue = isDelete || kv.Value.Length == 0 ? [] : kv.Value.ToByteArray();
+        var prev = e.PrevKv;
+        var prevRaw = prev is null || prev.Value.Length == 0 ? [] : prev.Value.ToByteArray();
+        return new EtcdWatchEvent
+        {
+            Type = isDelete ? EtcdWatchEventType.Delete : EtcdWatchEventType.Put,
+            Key = key,
+            RawKey = rawKey,
+            Value = AsText(rawValue, out var kind),
+            RawValue = rawValue,
+            ValueKind = kind,
+            PrevValue = prev is null ? null : AsText(prevRaw, out _),
+            PrevRawValue = prevRaw,
+            PrevModRevision = prev?.ModRevision ?? 0,
+            ModRevision = kv.ModRevision,
+            CreateRevision = kv.CreateRevision,
+            Version = kv.Version,
+            Lease = kv.Lease,
+            Revision = revision,
+            Group = parsed.Group,
+            Resource = parsed.Resource,
+            Namespace = parsed.Namespace,
+            Name = parsed.Name,
+            ReceivedAt = receivedAt,
+            Endpoint = endpoint,
+        };
+    }
+
+    internal static EtcdWatchEvent ProgressAt(long revision, string endpoint, DateTimeOffset receivedAt) => new()
+    {
+        Type = EtcdWatchEventType.Progress,
+        Revision = revision,
+        ModRevision = revision,
+        ReceivedAt = receivedAt,
+        Endpoint = endpoint,
+    };
+
+    private static string? AsText(byte[] bytes, out ValueKind kind)
+    {
+        var text = ValueKinds.TryDecodeUtf8(bytes);
+        kind = ValueKinds.Detect(bytes, text is not null);
+        // Protobuf and encrypted values may happen to be valid UTF-8; showing them as text helps nobody.
+        return kind is ValueKind.KubernetesProtobuf or ValueKind.KubernetesEncrypted or ValueKind.Cbor ? null : text;
+    }
+}

@@ -1,0 +1,47 @@
+using Google.Protobuf;
+
+namespace EtcdPS.Engine.Watch;
+
+/// <summary>What to watch and how.</summary>
+internal sealed record WatchOptions
+{
+    /// <summary>The key, or the start of the range.</summary>
+    public required ByteString Key { get; init; }
+    /// <summary>End of the range (exclusive); empty for one key.</summary>
+    public ByteString RangeEnd { get; init; } = ByteString.Empty;
+    /// <summary>First revision to deliver; 0 means "changes after now".</summary>
+    public long StartRevision { get; init; }
+    public bool PrevKv { get; init; }
+    public bool NoPut { get; init; }
+    public bool NoDelete { get; init; }
+    /// <summary>Also yield progress notifications (events of type Progress).</summary>
+    public bool ProgressNotify { get; init; }
+    /// <summary>
+    /// When set, the watch completes once it delivered an event at or after this revision (the caller must know one
+    /// exists, e.g. the key's current ModRevision, or any revision for a watch of the whole keyspace).
+    /// </summary>
+    public long StopAtRevision { get; init; }
+    /// <summary>When set, the watch completes (without error) after this long.</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>Silence after which the watcher asks the member for a progress notification.</summary>
+    public TimeSpan ProbeAfter { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Further silence after the probe after which the stream is declared dead (a hung or partitioned member).</summary>
+    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The range end that makes <paramref name="prefix"/> a prefix watch (all keys for an empty prefix).</summary>
+    public static ByteString PrefixEnd(ByteString prefix)
+    {
+        var bytes = prefix.ToByteArray();
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            if (bytes[i] < 0xff)
+            {
+                bytes[i]++;
+                return ByteString.CopyFrom(bytes, 0, i + 1);
+            }
+        }
+
+        // Every byte is 0xff (or the prefix is empty): watch to the end of the keyspace.
+        return ByteString.CopyFrom(0);
+    }
+}

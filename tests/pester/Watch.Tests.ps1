@@ -1,0 +1,89 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
+    $script:etcd = Start-TestEtcd -Members 1
+}
+
+AfterAll {
+    Disconnect-Etcd -All
+    if ($script:etcd) { Stop-TestEtcd $script:etcd }
+}
+
+Describe 'Watch-EtcdPrefix' {
+    BeforeEach {
+        Connect-Etcd -Endpoint $script:etcd.Endpoint
+    }
+
+    It 'replays the changes from a revision, in order, and stops at -Count' {
+        $start = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-watch/a' -Value '1'
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-watch/b' -Value '2'
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-watch/a' -Value '3'
+        $events = Watch-EtcdPrefix /pester-watch/ -Revision $start -PrevKv -Count 3
+        $events | Should -HaveCount 3
+        $events[0] | Should -BeOfType ([EtcdPS.EtcdWatchEvent])
+        $events.Key | Should -Be @('/pester-watch/a', '/pester-watch/b', '/pester-watch/a')
+        $events.ModRevision | Should -Be @($start, ($start + 1), ($start + 2))
+        $events[2].PrevValue | Should -Be '1'
+        $events[2].Version | Should -Be 2
+    }
+
+    It 'ends cleanly with -Timeout when nothing happens' {
+        $events = Watch-EtcdPrefix /pester-nothing/ -Timeout 00:00:01 -ErrorVariable failed
+        $events | Should -BeNullOrEmpty
+        $failed | Should -BeNullOrEmpty
+    }
+
+    It 'stops with Select-Object -First' {
+        $start = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-first/1' -Value 'x'
+        2..5 | ForEach-Object { $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key "/pester-first/$_" -Value 'x' }
+        (Watch-EtcdPrefix /pester-first/ -Revision $start | Select-Object -First 2).Key | Should -Be @('/pester-first/1', '/pester-first/2')
+    }
+
+    It 'fails with EtcdRevisionCompacted naming the oldest revision' {
+        $old = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-compact/k' -Value '1'
+        $keep = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-compact/k' -Value '2'
+        $body = @{ revision = $keep; physical = $true } | ConvertTo-Json
+        $null = Invoke-RestMethod -Method Post -Uri "$($script:etcd.Endpoint)/v3/kv/compaction" -Body $body -ContentType 'application/json'
+        { Watch-EtcdPrefix /pester-compact/ -Revision $old -Timeout 00:00:05 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EtcdRevisionCompacted,EtcdPS.Commands.Watch.WatchEtcdPrefixCommand' -ExpectedMessage "*oldest revision still available is $keep*"
+    }
+}
+
+Describe 'Time travel' {
+    BeforeEach {
+        Connect-Etcd -Endpoint $script:etcd.Endpoint
+    }
+
+    It 'Get-EtcdKeyHistory lists the versions newest first, with the deletion' {
+        $v1 = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-history/k' -Value 'one'
+        $v2 = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-history/k' -Value 'two'
+        $del = [long] (Invoke-RestMethod -Method Post -Uri "$($script:etcd.Endpoint)/v3/kv/deleterange" -ContentType 'application/json' `
+                -Body (@{ key = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('/pester-history/k')) } | ConvertTo-Json)).header.revision
+        $v3 = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-history/k' -Value 'three'
+        $history = Get-EtcdKeyHistory /pester-history/k
+        $history.ModRevision | Should -Be @($v3, $del, $v2, $v1)
+        $history.Type | Should -Be @('Put', 'Delete', 'Put', 'Put')
+        $history[0].IsCreate | Should -BeTrue
+    }
+
+    It 'Compare-EtcdRevision finds added and modified keys' {
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-compare/m' -Value '1'
+        $from = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-compare/same' -Value '1'
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-compare/m' -Value '2'
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-compare/new' -Value '1'
+        $changes = Compare-EtcdRevision /pester-compare/ -From $from
+        $changes | ForEach-Object { '{0} {1}' -f $_.ChangeType, $_.Key } | Should -Be @('Modified /pester-compare/m', 'Added /pester-compare/new')
+    }
+
+    It 'Measure-EtcdRevisionRate returns the revisions of the period' {
+        $rate = Measure-EtcdRevisionRate -Duration 00:00:01 -Interval 00:00:00.250
+        $rate | Should -BeOfType ([EtcdPS.EtcdRevisionRate])
+        $rate.Samples | Should -HaveCount 5
+        $rate.Revisions | Should -Be ($rate.EndRevision - $rate.StartRevision)
+    }
+
+    It 'Measure-EtcdRevisionRate refuses an interval given as a bare number' {
+        { Measure-EtcdRevisionRate -Duration 2 -Interval 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EtcdInvalidArgument,EtcdPS.Commands.Watch.MeasureEtcdRevisionRateCommand'
+    }
+}
