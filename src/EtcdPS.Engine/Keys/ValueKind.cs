@@ -51,7 +51,7 @@ internal static class ValueKinds
             return ValueKind.Cbor;
         }
 
-        if (!isUtf8)
+        if (!isUtf8 || HasControlBytes(value))
         {
             return ValueKind.Binary;
         }
@@ -63,6 +63,20 @@ internal static class ValueKinds
         }
 
         return ValueKind.Text;
+    }
+
+    // Valid UTF-8 can still be binary (small integers, packed structs): text has no control bytes but tab and line ends.
+    private static bool HasControlBytes(ReadOnlySpan<byte> value)
+    {
+        foreach (var b in value)
+        {
+            if ((b < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r') || b == 0x7f)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The bytes as a string when they are valid UTF-8; null otherwise.</summary>

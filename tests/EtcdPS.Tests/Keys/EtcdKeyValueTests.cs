@@ -48,6 +48,15 @@ public sealed class EtcdKeyValueTests
     }
 
     [Fact]
+    public void Valid_utf8_with_control_bytes_is_binary_but_keeps_its_text()
+    {
+        var kv = From("/k"u8.ToArray(), [1, 2, 3]);
+        Assert.Equal(ValueKind.Binary, kv.ValueKind);
+        Assert.Equal("\u0001\u0002\u0003", kv.Value);
+        Assert.Equal(ValueKind.Text, From("/k"u8.ToArray(), "line one\r\n\tline two"u8.ToArray()).ValueKind);
+    }
+
+    [Fact]
     public void Copies_revisions_lease_and_the_read_revision()
     {
         var kv = From("/registry/pods/ns1/web"u8.ToArray(), "x"u8.ToArray());
