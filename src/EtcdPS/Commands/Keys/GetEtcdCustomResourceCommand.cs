@@ -55,10 +55,7 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
 
         if (Name is not null || Group is not null)
         {
-            await foreach (var kv in catalog.InstancesAsync(Select, Namespace, cancellation).ConfigureAwait(false))
-            {
-                await WriteObjectAsync(kv).ConfigureAwait(false);
-            }
+            await BatchedOutput.WriteAllAsync(catalog.InstancesAsync(Select, Namespace, cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false);
         }
         else
         {

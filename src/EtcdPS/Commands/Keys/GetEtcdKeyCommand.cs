@@ -116,12 +116,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
             return;
         }
 
-        var found = false;
-        await foreach (var kv in reader.ReadAsync(cancellation).ConfigureAwait(false))
-        {
-            found = true;
-            await WriteObjectAsync(kv).ConfigureAwait(false);
-        }
+        var found = await BatchedOutput.WriteAllAsync(reader.ReadAsync(cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false) > 0;
 
         ReportProgress(KeyReadProgress.Completed(1, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(reader)).ConfigureAwait(false);

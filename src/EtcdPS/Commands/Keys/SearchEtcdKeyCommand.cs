@@ -60,10 +60,7 @@ public sealed class SearchEtcdKeyCommand : EtcdCmdlet
         {
             Progress = p => ReportProgress(KeyReadProgress.For(2, Activity, p)),
         };
-        await foreach (var kv in search.SearchAsync(cancellation).ConfigureAwait(false))
-        {
-            await WriteObjectAsync(kv).ConfigureAwait(false);
-        }
+        await BatchedOutput.WriteAllAsync(search.SearchAsync(cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false);
 
         ReportProgress(KeyReadProgress.Completed(2, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(search.Reader)).ConfigureAwait(false);
