@@ -21,14 +21,16 @@ dotnet build tests/EtcdPS.Benchmarks -c Release -v q -clp:ErrorsOnly >/dev/null
 dotnet build src/EtcdPS -c Release -v q -clp:ErrorsOnly >/dev/null   # stages the Release module into bin/
 BENCH="dotnet tests/EtcdPS.Benchmarks/bin/Release/net10.0/EtcdPS.Benchmarks.dll"
 $BENCH load "$EP" "$KEYS" "$MIN" "$MAX"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 measure() { # name, command...
     local name=$1; shift
     /usr/bin/time -v -o "$ROOT/time.txt" "$@" >"$ROOT/out.txt" 2>"$ROOT/err.txt" || { cat "$ROOT/err.txt"; return 1; }
-    local wall rss
+    local wall rss cpu
     wall=$(grep 'Elapsed (wall clock)' "$ROOT/time.txt" | awk '{print $NF}')
     rss=$(grep 'Maximum resident set size' "$ROOT/time.txt" | awk '{print $NF}')
-    printf '%-28s wall %-9s peakRSS %6d MB   %s\n' "$name" "$wall" $((rss / 1024)) "$(grep -h -E 'keys|s$' "$ROOT/out.txt" | tail -1)"
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$ROOT/time.txt")
+    printf '%-28s wall %-9s cpu %6ss peakRSS %6d MB   %s\n' "$name" "$wall" "$cpu" $((rss / 1024)) "$(grep -h -E 'keys' "$ROOT/out.txt" | tail -1)"
 }
 
 for i in $(seq "${ITERATIONS:-2}"); do

@@ -29,6 +29,10 @@ internal static class ValueKinds
     private static readonly byte[] CborSelfDescribe = [0xd9, 0xd9, 0xf7];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>True for values whose first bytes mark them as binary Kubernetes encodings (protobuf, encrypted, CBOR).</summary>
+    public static bool HasOpaquePrefix(ReadOnlySpan<byte> value) =>
+        value.StartsWith(KubernetesMagic) || value.StartsWith(EncryptedPrefix) || value.StartsWith(CborSelfDescribe);
+
     public static ValueKind Detect(ReadOnlySpan<byte> value, bool isUtf8)
     {
         if (value.IsEmpty)
