@@ -147,6 +147,20 @@ public sealed class KeyCmdletTests : IClassFixture<SingleEtcdFixture>, IDisposab
     }
 
     [Fact]
+    public void Keys_complete_on_tab()
+    {
+        _data.Put("/complete/alpha", "1");
+        _data.Put("/complete/beta", "2");
+        _data.Put("/complete/with space", "3");
+        var script = "Get-EtcdKey /complete/a";
+        var matches = _pwsh.Run($"(TabExpansion2 -inputScript '{script}' -cursorColumn {script.Length}).CompletionMatches.CompletionText");
+        Assert.Equal(["/complete/alpha"], matches.Select(m => m.ToString()));
+        script = "Measure-EtcdKey /complete/w";
+        matches = _pwsh.Run($"(TabExpansion2 -inputScript '{script}' -cursorColumn {script.Length}).CompletionMatches.CompletionText");
+        Assert.Equal(["'/complete/with space'"], matches.Select(m => m.ToString()));
+    }
+
+    [Fact]
     public void Table_view_shows_key_revision_size_and_kind()
     {
         _data.Put("/view/json", """{"a":1}""");

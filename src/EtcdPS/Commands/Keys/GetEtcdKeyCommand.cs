@@ -19,6 +19,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     /// <summary>The key, or with -Prefix the prefix ('' with -Prefix: the whole keyspace).</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string? Key { get; set; }
 
     /// <summary>The key as bytes, for keys that are not UTF-8 (bound from EtcdKeyValue.RawKey); wins over -Key.</summary>

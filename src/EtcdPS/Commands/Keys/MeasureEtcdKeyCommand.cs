@@ -15,6 +15,7 @@ public sealed class MeasureEtcdKeyCommand : EtcdCmdlet
     /// <summary>Only measure keys under this prefix (default: the whole keyspace).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
     /// <summary>Group by Kubernetes Resource (default), Namespace, Group (API group), or key Prefix (see -Depth).</summary>

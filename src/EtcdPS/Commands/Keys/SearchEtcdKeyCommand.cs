@@ -29,6 +29,7 @@ public sealed class SearchEtcdKeyCommand : EtcdCmdlet
     /// <summary>Only search keys under this prefix (default: the whole keyspace).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
     /// <summary>Also match the values (text, or the strings inside binary values); reads values, not only keys.</summary>
