@@ -235,6 +235,8 @@ public sealed class KeyCmdletTests : IClassFixture<SingleEtcdFixture>, IDisposab
         Assert.Equal(2, _pwsh.Run("Get-EtcdCustomResource -KubernetesPrefix /k4 -Name configmapapps -Namespace default").Count);
         var widget = Assert.Single(_pwsh.Run("Get-EtcdCustomResource -KubernetesPrefix /k4 -Group example.com"));
         Assert.Equal(("", "w1"), (Prop<string>(widget, "Namespace"), Prop<string>(widget, "Name")));
+        var piped = _pwsh.Run("Get-EtcdCustomResource -KubernetesPrefix /k4 | Where-Object Kind -eq Widget | Get-EtcdCustomResource -KubernetesPrefix /k4");
+        Assert.Equal("/k4/example.com/widgets/w1", Prop<string>(Assert.Single(piped), "Key"));
     }
 
     private sealed record Stat(string Name, long Count, long KeyBytes, long ValueBytes, long Bytes, double Percent)
