@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using EtcdPS.Engine.Cluster;
 using Etcdserverpb;
 using Google.Protobuf;
 using Mvccpb;
@@ -278,7 +277,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         }
         catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.RevisionCompacted or EtcdErrorIds.FutureRevision && request.Revision > 0)
         {
-            throw await ExplainRevisionAsync(ex, request.Revision, cancellation).ConfigureAwait(false);
+            throw await RevisionErrors.ExplainAsync(connection, ex, request.Revision, cancellation).ConfigureAwait(false);
         }
 
         // Pin: every later page is read at the revision of the first one.
@@ -288,35 +287,5 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         }
 
         return response;
-    }
-
-    /// <summary>Turns etcd's bare "compacted"/"future revision" into a message that names the revisions the user can ask for.</summary>
-    private async Task<EtcdException> ExplainRevisionAsync(EtcdException error, long revision, CancellationToken cancellation)
-    {
-        long current;
-        try
-        {
-            var latest = await connection.CallAsync((c, o) => c.KV.RangeAsync(
-                new RangeRequest { Key = ByteString.CopyFrom(0), CountOnly = true }, o).ResponseAsync, cancellation).ConfigureAwait(false);
-            current = latest.Header.Revision;
-        }
-        catch (EtcdException)
-        {
-            return error;
-        }
-
-        if (error.ErrorId == EtcdErrorIds.FutureRevision)
-        {
-            return new EtcdException(EtcdErrorIds.FutureRevision, EtcdErrorCategory.InvalidArgument,
-                $"The revision {revision} is in the future: the cluster's current revision is {current}.", revision,
-                $"Ask for a revision at or below {current}, or omit -Revision to read the current state.", error.InnerException)
-            { Revision = current };
-        }
-
-        var oldest = await CompactRevisionProbe.FindAsync(connection, connection.Clients[0], current, cancellation).ConfigureAwait(false);
-        return new EtcdException(EtcdErrorIds.RevisionCompacted, EtcdErrorCategory.InvalidOperation,
-            $"The revision {revision} was compacted; the oldest available is {oldest}.", revision,
-            $"Ask for a revision between {oldest} and {current}.", error.InnerException)
-        { Revision = oldest };
     }
 }

@@ -10,10 +10,10 @@ namespace EtcdPS.Commands.Keys;
 [OutputType(typeof(EtcdKeyValue), typeof(long))]
 public sealed class GetEtcdKeyCommand : EtcdCmdlet
 {
-    private const string KeySet = "Key";
-    private const string PrefixSet = "Prefix";
-    private const string RangeSet = "Range";
-    private const string FromKeySet = "FromKey";
+    internal const string KeySet = "Key";
+    internal const string PrefixSet = "Prefix";
+    internal const string RangeSet = "Range";
+    internal const string FromKeySet = "FromKey";
     private const string Activity = "Get-EtcdKey";
 
     /// <summary>The key, or with -Prefix the prefix ('' with -Prefix: the whole keyspace).</summary>
@@ -104,7 +104,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
-        var query = KeyQueries.Build(this);
+        var query = GetEtcdKeyQuery.Build(this);
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var reader = new RevisionPinnedRangeReader(connection, query)
         {
@@ -127,45 +127,5 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
                 $"The key '{query.Range}' does not exist at revision {reader.Revision}.", query.Range.ToString(),
                 "Check the key (Get-EtcdKey <prefix> -Prefix -KeysOnly lists what exists), or use -Revision to read an older state.")).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Turns the parameters into an engine query.</summary>
-    private static class KeyQueries
-    {
-        public static KeyQuery Build(GetEtcdKeyCommand c)
-        {
-            if (c.KeysOnly && c.CountOnly)
-            {
-                throw Invalid("-KeysOnly and -CountOnly cannot be used together: -CountOnly returns a number, -KeysOnly returns keys.");
-            }
-
-            var key = c.RawKey ?? KeyReadProgress.Utf8(c.Key);
-            var range = c.ParameterSetName switch
-            {
-                PrefixSet => KeyRange.Prefix(key),
-                RangeSet => KeyRange.Between(key, KeyReadProgress.Utf8(c.RangeEnd)),
-                FromKeySet => KeyRange.FromKey(key),
-                _ when key.Length == 0 => throw Invalid("A key is required: give -Key, or -Prefix ('' -Prefix reads the whole keyspace)."),
-                _ => KeyRange.Single(key),
-            };
-            return new KeyQuery
-            {
-                Range = range,
-                Revision = c.Revision,
-                KeysOnly = c.KeysOnly,
-                Limit = c.Limit,
-                SortBy = Enum.Parse<KeySortTarget>(c.SortBy, ignoreCase: true),
-                Descending = string.Equals(c.SortOrder, "Descending", StringComparison.OrdinalIgnoreCase),
-                MinModRevision = c.MinModRevision,
-                MaxModRevision = c.MaxModRevision,
-                MinCreateRevision = c.MinCreateRevision,
-                MaxCreateRevision = c.MaxCreateRevision,
-                Serializable = c.Serializable,
-                KubernetesPrefixes = KubernetesPrefixes.Normalize(c.KubernetesPrefix),
-            };
-        }
-
-        private static EtcdException Invalid(string message) =>
-            new(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument, message, null, "See Get-Help Get-EtcdKey -Parameter *.");
     }
 }
