@@ -79,6 +79,8 @@ public sealed class KeyCmdletTests : IClassFixture<SingleEtcdFixture>, IDisposab
         Assert.Equal("/bigprefix/k00000", Prop<string>(first, "Key"));
         Assert.Equal(1, Requests() - before);
 
+        var verbose = _pwsh.Invoke("Get-EtcdKey /bigprefix/ -Prefix -CountOnly -Verbose").Verbose;
+        Assert.Contains(verbose, v => v.StartsWith("Counted 3,000 keys at revision", StringComparison.Ordinal));
         before = Requests();
         Assert.Equal(3000, (int)_pwsh.Run("(Get-EtcdKey /bigprefix/ -Prefix | Measure-Object).Count")[0].BaseObject);
         Assert.True(Requests() - before > 1, "a full listing of 3,000 keys takes more than the first page");

@@ -25,11 +25,15 @@ internal static class KeyReadProgress
     public static ProgressRecord Completed(int activityId, string activity) =>
         new(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed };
 
-    public static string Summary(RevisionPinnedRangeReader reader) => reader.KeysRead == 0 && reader.Total is { } total
-        ? string.Format(CultureInfo.InvariantCulture, "Counted {0:N0} keys at revision {1} with {2} range request(s).",
-            total, reader.Revision, reader.RangeRequests)
-        : string.Format(CultureInfo.InvariantCulture, "Read {0:N0} keys ({1}) at revision {2} with {3} range request(s).",
-            reader.KeysRead, ByteSize.Format(reader.BytesRead), reader.Revision, reader.RangeRequests);
+    public static string Summary(RevisionPinnedRangeReader reader) => (reader.KeysRead, reader.Total) switch
+    {
+        (0, { } total) => string.Format(CultureInfo.InvariantCulture, "Counted {0:N0} keys at revision {1} with {2} range request(s).",
+            total, reader.Revision, reader.RangeRequests),
+        (0, null) => string.Format(CultureInfo.InvariantCulture, "Made {0} count-only and keys-only range request(s) at revision {1}.",
+            reader.RangeRequests, reader.Revision),
+        _ => string.Format(CultureInfo.InvariantCulture, "Read {0:N0} keys ({1}) at revision {2} with {3} range request(s).",
+            reader.KeysRead, ByteSize.Format(reader.BytesRead), reader.Revision, reader.RangeRequests),
+    };
 
     public static byte[] Utf8(string? text) => string.IsNullOrEmpty(text) ? [] : Encoding.UTF8.GetBytes(text);
 }
