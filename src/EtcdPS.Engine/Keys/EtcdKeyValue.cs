@@ -45,18 +45,19 @@ public sealed partial class EtcdKeyValue
     /// <summary>Builds the object from etcd's KeyValue read at <paramref name="revision"/>.</summary>
     internal static EtcdKeyValue FromProto(Mvccpb.KeyValue kv, long revision, IReadOnlyList<string>? kubernetesPrefixes = null)
     {
-        var rawKey = kv.Key.ToByteArray();
+        var rawKey = Bytes(kv.Key);
         var key = ValueKinds.KeyToText(rawKey);
-        var rawValue = kv.Value.Length == 0 ? [] : kv.Value.ToByteArray();
-        var text = ValueKinds.TryDecodeUtf8(rawValue);
+        var rawValue = Bytes(kv.Value);
+        // Protobuf, encrypted and CBOR values are never shown as text: skip decoding them (most of a big listing).
+        var opaque = ValueKinds.HasOpaquePrefix(rawValue);
+        var text = opaque ? null : ValueKinds.TryDecodeUtf8(rawValue);
         var parsed = KubernetesKey.Parse(key, kubernetesPrefixes ?? KubernetesKey.DefaultPrefixes);
         var kind = ValueKinds.Detect(rawValue, text is not null);
         return new EtcdKeyValue
         {
             Key = key,
             RawKey = rawKey,
-            // Protobuf and encrypted values may happen to be valid UTF-8; showing them as text helps nobody.
-            Value = kind is ValueKind.KubernetesProtobuf or ValueKind.KubernetesEncrypted or ValueKind.Cbor ? null : text,
+            Value = text,
             RawValue = rawValue,
             ValueKind = kind,
             Size = kv.Value.Length,
@@ -70,5 +71,23 @@ public sealed partial class EtcdKeyValue
             Namespace = parsed.Namespace,
             Name = parsed.Name,
         };
+    }
+
+    /// <summary>
+    /// The bytes of a field just parsed from a response. The parser gave each field its own array, and the response is
+    /// dropped once its keys are converted, so the array is taken over instead of copied: a listing allocates its
+    /// values once, not twice.
+    /// </summary>
+    private static byte[] Bytes(Google.Protobuf.ByteString bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return [];
+        }
+
+        return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes.Memory, out var segment)
+            && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToByteArray();
     }
 }

@@ -29,6 +29,10 @@ internal static class ValueKinds
     private static readonly byte[] CborSelfDescribe = [0xd9, 0xd9, 0xf7];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>True for values whose first bytes mark them as binary Kubernetes encodings (protobuf, encrypted, CBOR).</summary>
+    public static bool HasOpaquePrefix(ReadOnlySpan<byte> value) =>
+        value.StartsWith(KubernetesMagic) || value.StartsWith(EncryptedPrefix) || value.StartsWith(CborSelfDescribe);
+
     public static ValueKind Detect(ReadOnlySpan<byte> value, bool isUtf8)
     {
         if (value.IsEmpty)
@@ -51,7 +55,7 @@ internal static class ValueKinds
             return ValueKind.Cbor;
         }
 
-        if (!isUtf8)
+        if (!isUtf8 || HasControlBytes(value))
         {
             return ValueKind.Binary;
         }
@@ -63,6 +67,20 @@ internal static class ValueKinds
         }
 
         return ValueKind.Text;
+    }
+
+    // Valid UTF-8 can still be binary (small integers, packed structs): text has no control bytes but tab and line ends.
+    private static bool HasControlBytes(ReadOnlySpan<byte> value)
+    {
+        foreach (var b in value)
+        {
+            if ((b < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r') || b == 0x7f)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The bytes as a string when they are valid UTF-8; null otherwise.</summary>

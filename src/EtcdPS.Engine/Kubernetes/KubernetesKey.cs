@@ -9,8 +9,8 @@ internal readonly record struct KubernetesKey(string Group, string Resource, str
 {
     public static readonly KubernetesKey None = new(string.Empty, string.Empty, string.Empty, string.Empty);
 
-    /// <summary>Prefixes the API server uses: the default, and OpenShift's.</summary>
-    public static readonly string[] DefaultPrefixes = ["/registry/", "/kubernetes.io/"];
+    /// <summary>Prefixes the API server uses: the default, and OpenShift's (Kubernetes and OpenShift resources).</summary>
+    public static readonly string[] DefaultPrefixes = ["/registry/", "/kubernetes.io/", "/openshift.io/"];
 
     public bool IsKubernetes => Resource.Length > 0;
 
@@ -54,6 +54,17 @@ internal readonly record struct KubernetesKey(string Group, string Resource, str
         ["runtimeclasses"] = ("node.k8s.io", "runtimeclasses"),
         ["flowschemas"] = ("flowcontrol.apiserver.k8s.io", "flowschemas"),
         ["prioritylevelconfigurations"] = ("flowcontrol.apiserver.k8s.io", "prioritylevelconfigurations"),
+        ["volumeattributesclasses"] = ("storage.k8s.io", "volumeattributesclasses"),
+        ["clustertrustbundles"] = ("certificates.k8s.io", "clustertrustbundles"),
+        ["leasecandidates"] = ("coordination.k8s.io", "leasecandidates"),
+        ["deviceclasses"] = ("resource.k8s.io", "deviceclasses"),
+        ["resourceclaims"] = ("resource.k8s.io", "resourceclaims"),
+        ["resourceclaimtemplates"] = ("resource.k8s.io", "resourceclaimtemplates"),
+        ["resourceslices"] = ("resource.k8s.io", "resourceslices"),
+        ["storageversions"] = ("internal.apiserver.k8s.io", "storageversions"),
+        ["storageversionmigrations"] = ("storagemigration.k8s.io", "storageversionmigrations"),
+        ["mutatingadmissionpolicies"] = ("admissionregistration.k8s.io", "mutatingadmissionpolicies"),
+        ["mutatingadmissionpolicybindings"] = ("admissionregistration.k8s.io", "mutatingadmissionpolicybindings"),
     };
 
     // Resources without a namespace segment; any other resource is namespaced when the key has room for one.
@@ -64,7 +75,8 @@ internal readonly record struct KubernetesKey(string Group, string Resource, str
         "mutatingwebhookconfigurations", "validatingwebhookconfigurations", "validatingadmissionpolicies",
         "validatingadmissionpolicybindings", "apiservices", "runtimeclasses", "flowschemas", "prioritylevelconfigurations",
         "ingressclasses", "podsecuritypolicies", "ipaddresses", "servicecidrs", "componentstatuses",
-        "storageversions", "clustertrustbundles", "deviceclasses", "volumeattributesclasses",
+        "storageversions", "clustertrustbundles", "deviceclasses", "volumeattributesclasses", "resourceslices",
+        "mutatingadmissionpolicies", "mutatingadmissionpolicybindings", "storageversionmigrations",
     };
 
     /// <summary>Parses a key with the default prefixes (/registry, /kubernetes.io).</summary>
@@ -104,7 +116,7 @@ internal readonly record struct KubernetesKey(string Group, string Resource, str
         if (first.Contains('.', StringComparison.Ordinal))
         {
             // <group>/<resource>/...: API groups always contain a dot, plain resource names never do.
-            return parts.Length >= 2 ? Objects(first, parts[1], parts.AsSpan(2)) : new KubernetesKey(first, string.Empty, string.Empty, string.Empty);
+            return parts.Length >= 2 ? Objects(first, parts[1], parts.AsSpan(2)) : None;
         }
 
         var (group, resource) = s_builtIn.TryGetValue(first, out var known) ? known : (string.Empty, first);
@@ -118,15 +130,23 @@ internal readonly record struct KubernetesKey(string Group, string Resource, str
             return None;
         }
 
+        // A trailing '/' (a prefix rather than an object key) adds an empty segment that names nothing.
+        if (rest.Length > 0 && rest[^1].Length == 0)
+        {
+            rest = rest[..^1];
+        }
+
         if (s_clusterScoped.Contains(resource))
         {
             return new KubernetesKey(group, resource, string.Empty, string.Join('/', rest.ToArray()));
         }
 
+        // Object names never contain '/': one segment is a cluster-scoped object (cluster-scoped custom resources
+        // are not known in advance), two are namespace/name.
         return rest.Length switch
         {
             0 => new KubernetesKey(group, resource, string.Empty, string.Empty),
-            1 => new KubernetesKey(group, resource, rest[0], string.Empty),
+            1 => new KubernetesKey(group, resource, string.Empty, rest[0]),
             _ => new KubernetesKey(group, resource, rest[0], string.Join('/', rest[1..].ToArray())),
         };
     }

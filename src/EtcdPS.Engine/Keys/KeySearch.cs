@@ -1,0 +1,38 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using EtcdPS.Engine.Kubernetes;
+
+namespace EtcdPS.Engine.Keys;
+
+/// <summary>
+/// Streams the keys of a range whose name (and optionally value) matches. Without value matching the range is
+/// read keys-only: etcd sends no values at all.
+/// </summary>
+internal sealed class KeySearch(EtcdConnection connection, KeyQuery query, Func<string, bool> matches, bool inValue, RangePaging? paging = null)
+{
+    private RevisionPinnedRangeReader? _reader;
+
+    public RevisionPinnedRangeReader Reader => _reader ??= new(connection, query with { KeysOnly = !inValue }, paging) { Progress = Progress };
+
+    public Action<RangeProgress>? Progress { get; init; }
+
+    public async IAsyncEnumerable<EtcdKeyValue> SearchAsync([EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var prefixes = query.KubernetesPrefixes ?? KubernetesKey.DefaultPrefixes;
+        var reader = Reader;
+        await foreach (var kv in reader.ReadRawAsync(cancellation).ConfigureAwait(false))
+        {
+            if (matches(ValueKinds.KeyToText(kv.Key.Span)) || (inValue && matches(ValueText(kv.Value.Span))))
+            {
+                yield return EtcdKeyValue.FromProto(kv, reader.Revision, prefixes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The value as text to match: the UTF-8 text, or for binary values (Kubernetes protobuf) the bytes decoded
+    /// leniently, so the strings inside them (names, images, labels) can still be found.
+    /// </summary>
+    internal static string ValueText(ReadOnlySpan<byte> value) =>
+        ValueKinds.TryDecodeUtf8(value) ?? Encoding.UTF8.GetString(value);
+}

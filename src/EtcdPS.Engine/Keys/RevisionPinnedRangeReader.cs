@@ -1,0 +1,291 @@
+using System.Runtime.CompilerServices;
+using Etcdserverpb;
+using Google.Protobuf;
+using Mvccpb;
+
+namespace EtcdPS.Engine.Keys;
+
+/// <summary>How pages are sized. The defaults come from measurements on etcd 3.4 (docs/performance.md).</summary>
+internal sealed record RangePaging
+{
+    /// <summary>Keys asked for in the first page, before anything is known about their size.</summary>
+    public int FirstPageLimit { get; init; } = 1000;
+    /// <summary>The bytes a page should carry; later page limits are sized from the previous page's average key+value size.</summary>
+    public long TargetPageBytes { get; init; } = 8L * 1024 * 1024;
+    public int MinPageLimit { get; init; } = 100;
+    public int MaxPageLimit { get; init; } = 200_000;
+
+    public static RangePaging Default { get; } = new();
+
+    /// <summary>The key limit of the next page, from what the last one weighed.</summary>
+    public int NextLimit(int keys, long bytes)
+    {
+        if (keys == 0 || bytes <= 0)
+        {
+            return MaxPageLimit;
+        }
+
+        var perKey = Math.Max(1.0, (double)bytes / keys);
+        return (int)Math.Clamp(TargetPageBytes / perKey, MinPageLimit, MaxPageLimit);
+    }
+}
+
+/// <summary>What a reader has done so far, reported after each page.</summary>
+internal readonly record struct RangeProgress(long Keys, long Bytes, long? Total, long Revision, int Requests);
+
+/// <summary>
+/// Reads a key range as a stream of pages, every page at ONE revision: the first page's header revision, or the
+/// revision asked for. Pinning makes the listing the exact snapshot at that revision even while the cluster
+/// writes (a key written after it is never seen, a key deleted after it is still listed). Pages are sized by
+/// bytes, not by a fixed key count: etcd scans the whole rest of the range for every page (to count it), so small
+/// pages make a big listing quadratic, and huge pages cost memory and hit message limits. The next page starts at
+/// the last key + "\0". At most two pages are held: the one being consumed and the next one, which is fetched
+/// only once the consumer has taken the first key of the current page (so <c>Select-Object -First 1</c> costs
+/// one request). Cancellation aborts the call in flight.
+/// </summary>
+internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQuery query, RangePaging? paging = null)
+{
+    private readonly RangePaging _paging = paging ?? RangePaging.Default;
+    private int _requests;
+
+    /// <summary>Range requests made by this reader.</summary>
+    public int RangeRequests => _requests;
+
+    /// <summary>The revision every page is read at; 0 until the first page came.</summary>
+    public long Revision { get; private set; } = query.Revision;
+
+    /// <summary>How many keys the range holds, from the first page's count (before filters and limits).</summary>
+    public long? Total { get; private set; }
+
+    /// <summary>Keys received so far (before revision filters).</summary>
+    public long KeysRead { get; private set; }
+
+    /// <summary>Key and value bytes received so far.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>Called after each page arrives.</summary>
+    public Action<RangeProgress>? Progress { get; init; }
+
+    /// <summary>The keys as <see cref="EtcdKeyValue"/> objects.</summary>
+    public async IAsyncEnumerable<EtcdKeyValue> ReadAsync([EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var prefixes = query.KubernetesPrefixes ?? KubernetesPrefixesDefault;
+        await foreach (var kv in ReadRawAsync(cancellation).ConfigureAwait(false))
+        {
+            yield return EtcdKeyValue.FromProto(kv, Revision, prefixes);
+        }
+    }
+
+    private static IReadOnlyList<string> KubernetesPrefixesDefault => Kubernetes.KubernetesKey.DefaultPrefixes;
+
+    /// <summary>The keys as etcd sent them, for callers that only need sizes or names.</summary>
+    public async IAsyncEnumerable<KeyValue> ReadRawAsync([EnumeratorCancellation] CancellationToken cancellation)
+    {
+        if (!query.IsKeyOrdered)
+        {
+            // etcd sorts by anything but the key only over the whole range: one request, sorted and limited there.
+            var sorted = await FetchAsync(query.Range.Start, query.Limit, cancellation, sort: true).ConfigureAwait(false);
+            foreach (var kv in sorted.Kvs)
+            {
+                yield return kv;
+            }
+
+            yield break;
+        }
+
+        using var prefetchCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        Task<RangeResponse>? next = null;
+        long yielded = 0;
+        try
+        {
+            var page = await FetchAsync(query.Range.Start, PageLimit(_paging.FirstPageLimit, yielded), cancellation).ConfigureAwait(false);
+            while (true)
+            {
+                var kvs = page.Kvs;
+                var pageBytes = 0L;
+                foreach (var kv in kvs)
+                {
+                    pageBytes += kv.Key.Length + kv.Value.Length;
+                }
+
+                // Without filters the page holds only keys that will be yielded, so the limit may already be reached.
+                var limitReached = query.Limit > 0 && !query.HasRevisionFilter && yielded + kvs.Count >= query.Limit;
+                var hasNext = page.More && kvs.Count > 0 && !limitReached;
+                var nextStart = hasNext ? KeyRange.After(kvs[^1].Key.Span) : null;
+                var nextLimit = hasNext ? _paging.NextLimit(kvs.Count, pageBytes) : 0;
+                for (var i = 0; i < kvs.Count; i++)
+                {
+                    if (i == 1 && hasNext)
+                    {
+                        // The consumer came back for a second key: it is not stopping after one, so fetch ahead.
+                        next = FetchAsync(nextStart!, PageLimit(nextLimit, yielded + kvs.Count), prefetchCancel.Token);
+                    }
+
+                    var kv = kvs[i];
+                    if (!query.Accepts(kv))
+                    {
+                        continue;
+                    }
+
+                    yield return kv;
+                    yielded++;
+                    if (query.Limit > 0 && yielded >= query.Limit)
+                    {
+                        yield break;
+                    }
+                }
+
+                if (!hasNext)
+                {
+                    yield break;
+                }
+
+                var pending = next ?? FetchAsync(nextStart!, PageLimit(nextLimit, yielded), cancellation);
+                next = null;
+                page = await pending.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                await prefetchCancel.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or EtcdException)
+                {
+                    // The consumer stopped; what the abandoned prefetch did no longer matters.
+                }
+            }
+        }
+    }
+
+    /// <summary>How many keys the range holds at the revision, with a count-only range (no keys or values sent).</summary>
+    public async Task<long> CountAsync(CancellationToken cancellation)
+    {
+        if (query.HasRevisionFilter)
+        {
+            // etcd's count ignores the revision filters: count the keys themselves, keys-only.
+            var keysOnly = new RevisionPinnedRangeReader(connection, query with { KeysOnly = true, SortBy = KeySortTarget.Key, Descending = false }, _paging);
+            long counted = 0;
+            await foreach (var _ in keysOnly.ReadRawAsync(cancellation).ConfigureAwait(false))
+            {
+                counted++;
+            }
+
+            Revision = keysOnly.Revision;
+            _requests += keysOnly.RangeRequests;
+            Total = counted;
+            return counted;
+        }
+
+        var response = await CallAsync(new RangeRequest
+        {
+            Key = UnsafeByteOperations.UnsafeWrap(query.Range.Start),
+            RangeEnd = UnsafeByteOperations.UnsafeWrap(query.Range.End),
+            Revision = Revision,
+            CountOnly = true,
+            Serializable = query.Serializable,
+        }, cancellation).ConfigureAwait(false);
+        Total = response.Count;
+        return query.Limit > 0 ? Math.Min(query.Limit, response.Count) : response.Count;
+    }
+
+    /// <summary>Counts the keys of another range at this reader's revision (pinning it first when needed).</summary>
+    public async Task<long> CountRangeAsync(KeyRange range, CancellationToken cancellation)
+    {
+        var response = await CallAsync(new RangeRequest
+        {
+            Key = UnsafeByteOperations.UnsafeWrap(range.Start),
+            RangeEnd = UnsafeByteOperations.UnsafeWrap(range.End),
+            Revision = Revision,
+            CountOnly = true,
+            Serializable = query.Serializable,
+        }, cancellation).ConfigureAwait(false);
+        return response.Count;
+    }
+
+    /// <summary>The first key at or after <paramref name="start"/> inside the query's range, keys-only; null when none.</summary>
+    public async Task<KeyValue?> FirstKeyFromAsync(byte[] start, CancellationToken cancellation)
+    {
+        var response = await CallAsync(new RangeRequest
+        {
+            Key = UnsafeByteOperations.UnsafeWrap(start),
+            RangeEnd = UnsafeByteOperations.UnsafeWrap(query.Range.End),
+            Revision = Revision,
+            Limit = 1,
+            KeysOnly = true,
+            Serializable = query.Serializable,
+        }, cancellation).ConfigureAwait(false);
+        return response.Kvs.Count > 0 ? response.Kvs[0] : null;
+    }
+
+    private long PageLimit(long pageLimit, long alreadyYielded)
+    {
+        if (query.Limit <= 0 || query.HasRevisionFilter)
+        {
+            return pageLimit;
+        }
+
+        return Math.Max(1, Math.Min(pageLimit, query.Limit - alreadyYielded));
+    }
+
+    private async Task<RangeResponse> FetchAsync(byte[] start, long limit, CancellationToken cancellation, bool sort = false)
+    {
+        var request = new RangeRequest
+        {
+            Key = UnsafeByteOperations.UnsafeWrap(start),
+            RangeEnd = UnsafeByteOperations.UnsafeWrap(query.Range.End),
+            Revision = Revision,
+            Limit = limit,
+            KeysOnly = query.KeysOnly,
+            Serializable = query.Serializable,
+        };
+        if (sort)
+        {
+            request.SortTarget = (RangeRequest.Types.SortTarget)(int)query.SortBy;
+            request.SortOrder = query.Descending ? RangeRequest.Types.SortOrder.Descend : RangeRequest.Types.SortOrder.Ascend;
+            request.MinModRevision = query.MinModRevision;
+            request.MaxModRevision = query.MaxModRevision;
+            request.MinCreateRevision = query.MinCreateRevision;
+            request.MaxCreateRevision = query.MaxCreateRevision;
+        }
+
+        var response = await CallAsync(request, cancellation).ConfigureAwait(false);
+        Total ??= response.Count;
+        KeysRead += response.Kvs.Count;
+        foreach (var kv in response.Kvs)
+        {
+            BytesRead += kv.Key.Length + kv.Value.Length;
+        }
+
+        Progress?.Invoke(new RangeProgress(KeysRead, BytesRead, Total, Revision, _requests));
+        return response;
+    }
+
+    private async Task<RangeResponse> CallAsync(RangeRequest request, CancellationToken cancellation)
+    {
+        Interlocked.Increment(ref _requests);
+        EtcdRangeStatistics.Count(connection);
+        RangeResponse response;
+        try
+        {
+            response = await connection.CallAsync((c, o) => c.KV.RangeAsync(request, o).ResponseAsync, cancellation,
+                target: query.Range.ToString()).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.RevisionCompacted or EtcdErrorIds.FutureRevision && request.Revision > 0)
+        {
+            throw await RevisionErrors.ExplainAsync(connection, ex, request.Revision, cancellation).ConfigureAwait(false);
+        }
+
+        // Pin: every later page is read at the revision of the first one.
+        if (Revision == 0)
+        {
+            Revision = response.Header.Revision;
+        }
+
+        return response;
+    }
+}

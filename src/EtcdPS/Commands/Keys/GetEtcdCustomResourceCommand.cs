@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Keys;
+
+namespace EtcdPS.Commands.Keys;
+
+/// <summary>
+/// <para type="synopsis">Lists the CustomResourceDefinitions stored in a Kubernetes etcd with their instance counts, or their instances.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "EtcdCustomResource", DefaultParameterSetName = DefinitionsSet)]
+[OutputType(typeof(EtcdCustomResourceDefinition), ParameterSetName = [DefinitionsSet])]
+[OutputType(typeof(EtcdKeyValue), ParameterSetName = [InstancesSet])]
+public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
+{
+    private const string DefinitionsSet = "Definitions";
+    private const string InstancesSet = "Instances";
+
+    /// <summary>CRD name (plural.group), plural or kind, wildcards allowed: list the instances of these CRDs.</summary>
+    [Parameter(Position = 0, ParameterSetName = InstancesSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary>API group, wildcards allowed: list the instances of the CRDs of these groups.</summary>
+    [Parameter(ParameterSetName = InstancesSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Group { get; set; }
+
+    /// <summary>With instances: only those of this namespace.</summary>
+    [Parameter(ParameterSetName = InstancesSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
+
+    /// <summary>The API server's storage prefix (default /registry; OpenShift: /kubernetes.io).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string KubernetesPrefix { get; set; } = "/registry";
+
+    /// <summary>Read the cluster as it was at this revision.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Revision { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var root = KubernetesPrefix.EndsWith('/') ? KubernetesPrefix : KubernetesPrefix + "/";
+        var catalog = new CustomResourceCatalog(connection, root, Revision, serializable: false);
+        var names = Patterns(Name);
+        var groups = Patterns(Group);
+        bool Select(EtcdCustomResourceDefinition crd) =>
+            (names is null || names.Any(p => p.IsMatch(crd.Name) || p.IsMatch(crd.Plural) || p.IsMatch(crd.Kind)))
+            && (groups is null || groups.Any(p => p.IsMatch(crd.Group)));
+
+        if (Name is not null || Group is not null)
+        {
+            await BatchedOutput.WriteAllAsync(catalog.InstancesAsync(Select, Namespace, cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false);
+        }
+        else
+        {
+            await foreach (var crd in catalog.ListAsync(Select, cancellation).ConfigureAwait(false))
+            {
+                await WriteObjectAsync(crd).ConfigureAwait(false);
+            }
+        }
+
+        await WriteVerboseAsync($"Read at revision {catalog.Revision} with {catalog.RangeRequests} range request(s).").ConfigureAwait(false);
+    }
+
+    private static WildcardPattern[]? Patterns(string[]? values) =>
+        values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+}

@@ -1,0 +1,75 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Keys;
+
+namespace EtcdPS.Commands.Keys;
+
+/// <summary>
+/// <para type="synopsis">Counts keys and their bytes grouped by resource, namespace, API group or key prefix: who is using the disk.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Measure, "EtcdKey")]
+[OutputType(typeof(EtcdKeyStatistics))]
+public sealed class MeasureEtcdKeyCommand : EtcdCmdlet
+{
+    private const string Activity = "Measure-EtcdKey";
+
+    /// <summary>Only measure keys under this prefix (default: the whole keyspace).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
+    public string Prefix { get; set; } = string.Empty;
+
+    /// <summary>Group by Kubernetes Resource (default), Namespace, Group (API group), or key Prefix (see -Depth).</summary>
+    [Parameter]
+    [ValidateSet("Resource", "Namespace", "Group", "Prefix")]
+    public string By { get; set; } = "Resource";
+
+    /// <summary>With -By Prefix: how many path segments make a group (2: /registry/pods/).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int Depth { get; set; } = 2;
+
+    /// <summary>Count only, with count-only ranges (no key or value bytes are transferred or reported).</summary>
+    [Parameter]
+    public SwitchParameter CountOnly { get; set; }
+
+    /// <summary>Measure the keyspace as it was at this revision.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Revision { get; set; }
+
+    /// <summary>Read from the local member without a quorum round.</summary>
+    [Parameter]
+    public SwitchParameter Serializable { get; set; }
+
+    /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? KubernetesPrefix { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var query = new KeyQuery
+        {
+            Range = KeyRange.Prefix(KeyReadProgress.Utf8(Prefix)),
+            Revision = Revision,
+            Serializable = Serializable,
+            KubernetesPrefixes = KubernetesPrefixes.Normalize(KubernetesPrefix),
+        };
+        var meter = new KeyUsageMeter(connection, query, Enum.Parse<KeyGrouping>(By, ignoreCase: true), Depth)
+        {
+            Progress = p => ReportProgress(KeyReadProgress.For(3, Activity, p)),
+        };
+        var statistics = CountOnly
+            ? await meter.CountAsync(cancellation).ConfigureAwait(false)
+            : await meter.MeasureAsync(cancellation).ConfigureAwait(false);
+        ReportProgress(KeyReadProgress.Completed(3, Activity));
+        foreach (var group in statistics)
+        {
+            await WriteObjectAsync(group).ConfigureAwait(false);
+        }
+
+        await WriteVerboseAsync(KeyReadProgress.Summary(meter.Reader)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using EtcdPS.Engine.Keys;
+
+namespace EtcdPS.Commands.Keys;
+
+/// <summary>
+/// <para type="synopsis">Finds keys whose name (and with -InValue, value) matches a wildcard pattern or a regular expression.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Search, "EtcdKey", DefaultParameterSetName = PatternSet)]
+[OutputType(typeof(EtcdKeyValue))]
+public sealed class SearchEtcdKeyCommand : EtcdCmdlet
+{
+    private const string PatternSet = "Pattern";
+    private const string RegexSet = "Regex";
+    private const string Activity = "Search-EtcdKey";
+
+    /// <summary>A wildcard pattern (*, ?, [a-z]) the whole key must match, case-insensitive.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PatternSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Pattern { get; set; }
+
+    /// <summary>A regular expression found anywhere in the key (case-sensitive unless it says (?i)).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RegexSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Regex { get; set; }
+
+    /// <summary>Only search keys under this prefix (default: the whole keyspace).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
+    public string Prefix { get; set; } = string.Empty;
+
+    /// <summary>Also match the values (text, or the strings inside binary values); reads values, not only keys.</summary>
+    [Parameter]
+    public SwitchParameter InValue { get; set; }
+
+    /// <summary>Search the keyspace as it was at this revision.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Revision { get; set; }
+
+    /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? KubernetesPrefix { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var matches = Matcher();
+        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var query = new KeyQuery
+        {
+            Range = KeyRange.Prefix(KeyReadProgress.Utf8(Prefix)),
+            Revision = Revision,
+            KubernetesPrefixes = KubernetesPrefixes.Normalize(KubernetesPrefix),
+        };
+        var search = new KeySearch(connection, query, matches, InValue)
+        {
+            Progress = p => ReportProgress(KeyReadProgress.For(2, Activity, p)),
+        };
+        await BatchedOutput.WriteAllAsync(search.SearchAsync(cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false);
+
+        ReportProgress(KeyReadProgress.Completed(2, Activity));
+        await WriteVerboseAsync(KeyReadProgress.Summary(search.Reader)).ConfigureAwait(false);
+    }
+
+    private Func<string, bool> Matcher()
+    {
+        if (ParameterSetName == RegexSet)
+        {
+            try
+            {
+                var regex = new Regex(Regex!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
+                return regex.IsMatch;
+            }
+            catch (ArgumentException ex)
+            {
+                throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                    $"-Regex is not a valid regular expression: {ex.Message}", Regex, "Fix the expression, or use -Pattern for a wildcard.", ex);
+            }
+        }
+
+        var wildcard = new WildcardPattern(Pattern!, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        return wildcard.IsMatch;
+    }
+}

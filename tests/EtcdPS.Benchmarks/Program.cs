@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Etcdserverpb;
+using Grpc.Net.Client;
+
+namespace EtcdPS.Benchmarks;
+
+/// <summary>
+/// EtcdPS.Benchmarks load &lt;endpoint&gt; &lt;count&gt; &lt;minValue&gt; &lt;maxValue&gt;   writes the Kubernetes-like keyspace
+/// EtcdPS.Benchmarks once &lt;endpoint&gt; &lt;read&gt;                    one read, timed inside the process (for /usr/bin/time -v)
+/// EtcdPS.Benchmarks bdn [BenchmarkDotNet args]                     the BenchmarkDotNet suite
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "load":
+                using (var channel = GrpcChannel.ForAddress(args[1]))
+                {
+                    await KeyLoad.LoadAsync(new KV.KVClient(channel), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), 100);
+                }
+
+                return 0;
+            case "once":
+                using (var reads = new KeyReads(args[1], "/registry/"))
+                {
+                    if (args[2].StartsWith("engine", StringComparison.Ordinal))
+                    {
+                        await reads.ConnectionAsync();
+                    }
+
+                    var watch = Stopwatch.StartNew();
+                    var (keys, bytes) = args[2] switch
+                    {
+                        "engine-full" => await reads.EngineFullAsync(),
+                        "engine-keys" => await reads.EngineKeysOnlyAsync(),
+                        "engine-count" => await reads.EngineCountAsync(),
+                        "raw-single" => await reads.RawSingleAsync(),
+                        "raw-paged" => await reads.RawPagedAsync(args.Length > 3 ? int.Parse(args[3]) : 10_000),
+                        _ => throw new ArgumentException("unknown read " + args[2]),
+                    };
+                    Console.WriteLine($"{args[2]}: {keys} keys, {bytes / 1e6:N1} MB value bytes, {watch.Elapsed.TotalSeconds:N3} s");
+                }
+
+                return 0;
+            case "bdn":
+                BenchmarkRunner.Run<KeyBenchmarks>(args: args.Skip(1).ToArray());
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: load <endpoint> <count> <min> <max> | once <endpoint> <read> | bdn");
+                return 2;
+        }
+    }
+}
