@@ -16,7 +16,10 @@ disagree with the code. PowerShell finds the MAML in the module's base folder: <
 param(
     [Parameter(Mandatory)] [string] $Root,
     # Where en-US/ goes; the module base (the repository root) by default.
-    [string] $OutputPath = $Root
+    [string] $OutputPath = $Root,
+    # Read the cmdlets by importing the module into this session instead of a child pwsh (for hosted runspaces,
+    # where there is no pwsh executable to start).
+    [switch] $InProcess
 )
 
 Set-StrictMode -Version Latest
@@ -84,7 +87,7 @@ Get-Command -Module EtcdPS -CommandType Cmdlet | ForEach-Object {
         Name = `$cmd.Name
         Verb = `$cmd.Verb
         Noun = `$cmd.Noun
-        Outputs = @(`$cmd.OutputType.Name)
+        Outputs = @(`$cmd.OutputType | ForEach-Object { `$_.Name })
         Sets = @(`$cmd.ParameterSets | ForEach-Object {
             [pscustomobject]@{
                 Name = `$_.Name
@@ -107,12 +110,17 @@ Get-Command -Module EtcdPS -CommandType Cmdlet | ForEach-Object {
     }
 } | ConvertTo-Json -Depth 6 -Compress
 "@
-# Under 'dotnet pwsh' this process is the dotnet host: run the same pwsh.dll through it.
-$pwsh = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-$pwshArgs = @()
-if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $pwshArgs = @(Join-Path $PSHOME 'pwsh.dll') }
-$json = & $pwsh @pwshArgs -NoProfile -NonInteractive -Command $metaScript 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { Write-Warning "HelpBuilder: $_" } else { $_ } }
-if ($LASTEXITCODE -ne 0 -or -not $json) { throw "HelpBuilder: could not read the cmdlets of the built module (exit $LASTEXITCODE)." }
+if ($InProcess) {
+    $json = & ([scriptblock]::Create($metaScript))
+}
+else {
+    # Under 'dotnet pwsh' this process is the dotnet host: run the same pwsh.dll through it.
+    $pwsh = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $pwshArgs = @()
+    if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $pwshArgs = @(Join-Path $PSHOME 'pwsh.dll') }
+    $json = & $pwsh @pwshArgs -NoProfile -NonInteractive -Command $metaScript 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { Write-Warning "HelpBuilder: $_" } else { $_ } }
+    if ($LASTEXITCODE -ne 0 -or -not $json) { throw "HelpBuilder: could not read the cmdlets of the built module (exit $LASTEXITCODE)." }
+}
 $cmdlets = @(($json -join "`n") | ConvertFrom-Json)
 
 $settings = [System.Xml.XmlWriterSettings]::new()

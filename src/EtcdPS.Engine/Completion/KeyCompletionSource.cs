@@ -69,7 +69,7 @@ internal static class KeyCompletionSource
     /// <summary>The key up to and including the first '/' after the typed part (the whole key when there is none).</summary>
     private static byte[] ChildOf(ReadOnlySpan<byte> key, int typedLength)
     {
-        var from = Math.Min(typedLength + 1, key.Length);
+        var from = Math.Min(typedLength, key.Length);
         var slash = key[from..].IndexOf((byte)'/');
         return slash < 0 ? key.ToArray() : key[..(from + slash + 1)].ToArray();
     }

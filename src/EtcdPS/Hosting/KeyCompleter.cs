@@ -16,7 +16,7 @@ public sealed class KeyCompleter : IArgumentCompleter
     /// <summary>How many suggestions at most.</summary>
     public const int MaxResults = 200;
 
-    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(3);
 
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,

@@ -11,7 +11,7 @@ namespace EtcdPS.Commands;
 /// </summary>
 public sealed class MemberCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(3);
 
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,

@@ -258,6 +258,19 @@ public sealed class LabLifecycleTests
         }
     }
 
+    internal static bool HasExitedNow(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
     internal static bool HasExited(int pid)
     {
         try
