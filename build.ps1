@@ -130,11 +130,11 @@ EtcdPS lab '$($lab.Name)': $($lab.KeyCount) keys of a Kubernetes cluster in etcd
 
   Get-EtcdStatus                                                  # revision, db size, leader
   Measure-EtcdKey -Prefix /registry/ -By Resource | Sort-Object Bytes -Descending   # who uses the disk
-  Get-EtcdKey -Prefix /registry/deployments/shop/ -KeysOnly       # keys under a prefix (Tab completes keys)
+  Get-EtcdKey /registry/deployments/shop/ -Prefix -KeysOnly       # keys under a prefix (Tab completes keys)
   Get-EtcdKey /registry/deployments/shop/web | Format-List Key, CreateRevision, ModRevision, Version
-  Get-EtcdKey /registry/deployments/shop/web -Revision 600 | ConvertFrom-EtcdValue   # time travel
+  Get-EtcdKeyHistory /registry/deployments/shop/web -Diff         # every stored version: time travel
   Get-EtcdKey /registry/deployments/shop/web | ConvertFrom-EtcdValue | Select-Object -Expand spec
-  Watch-EtcdPrefix -Prefix /registry/pods/ -Revision 1000 -Count 5   # a watch resumed from a revision
+  Watch-EtcdPrefix /registry/pods/ -Revision 1000 -Count 5        # a watch resumed from a revision
   Invoke-EtcdCompaction -KeepRevisions 100 -WhatIf                # compaction, safely
   & ./examples/tour.ps1                                           # the guided tour (Get-Help about_EtcdPS for concepts)
   Stop-EtcdLab                                                    # stop it and remove its data
