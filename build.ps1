@@ -98,9 +98,7 @@ Import-Module '$pester'
 'PESTER-COUNTS {0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)
 "@
     $pPassed = 0; $pFailed = 1
-    $pwsh = @(Get-PwshInvocation)
-    $pwshArgs = @($pwsh | Select-Object -Skip 1)
-    & $pwsh[0] @pwshArgs -NoProfile -NonInteractive -Command $pesterScript | ForEach-Object {
+    & ([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -Command $pesterScript | ForEach-Object {
         if ($_ -is [string] -and $_ -match '^PESTER-COUNTS (\d+) (\d+)$') { $pPassed = [int]$Matches[1]; $pFailed = [int]$Matches[2] }
         else { $_ }
     }

@@ -9,7 +9,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
 
-    function Invoke-ChildPwsh {
+    function Invoke-FreshPwsh {
         # A fresh pwsh (under 'dotnet pwsh' this process is the dotnet host: run pwsh.dll through it).
         param([string[]] $Arguments)
         $exe = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
@@ -20,7 +20,7 @@ BeforeAll {
 
 Describe 'The tour and the examples' -Skip:$pendingMerge {
     It 'build.ps1 -Task Tour runs the tour to completion without error records' {
-        $output = Invoke-ChildPwsh -Arguments @('-File', (Join-Path (Get-RepoRoot) 'build.ps1'), '-Task', 'Tour')
+        $output = Invoke-FreshPwsh -Arguments @('-File', (Join-Path (Get-RepoRoot) 'build.ps1'), '-Task', 'Tour')
         $LASTEXITCODE | Should -Be 0
         @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
         ($output | Out-String) | Should -Match 'Tour done'
@@ -41,7 +41,7 @@ Describe 'The tour and the examples' -Skip:$pendingMerge {
             $script = "Import-Module '$pester'; Import-Module '$(Join-Path (Get-RepoRoot) 'EtcdPS.psd1')'; " +
                 "`$c = New-PesterContainer -Path '$checks' -Data @{ Endpoint = @($endpoints) }; " +
                 "`$r = Invoke-Pester -Container `$c -PassThru -Output None; 'RESULT {0} {1}' -f `$r.PassedCount, `$r.FailedCount"
-            $result = Invoke-ChildPwsh -Arguments @('-Command', $script) | Where-Object { $_ -match '^RESULT' }
+            $result = Invoke-FreshPwsh -Arguments @('-Command', $script) | Where-Object { $_ -match '^RESULT' }
             $result | Should -Match '^RESULT [1-9]\d* 0$'
         }
 
@@ -56,12 +56,12 @@ Describe 'The tour and the examples' -Skip:$pendingMerge {
         It 'cluster-health.ps1 exits 0 on the healthy lab and 2 once a member is stopped' {
             $health = Join-Path (Get-RepoRoot) 'examples/cluster-health.ps1'
             $arguments = @('-File', $health, '-Endpoint') + @($script:lab.Endpoints) + @('-SampleDuration', '00:00:02', '-AsJson')
-            $json = Invoke-ChildPwsh -Arguments $arguments
+            $json = Invoke-FreshPwsh -Arguments $arguments
             $LASTEXITCODE | Should -Be 0
             ($json -join "`n" | ConvertFrom-Json).Healthy | Should -BeTrue
 
             Stop-Process -Id $script:lab.ProcessIds[2] -Force
-            $null = Invoke-ChildPwsh -Arguments $arguments
+            $null = Invoke-FreshPwsh -Arguments $arguments
             $LASTEXITCODE | Should -Be 2
         }
     }

@@ -22,7 +22,7 @@ BeforeAll {
         $true
     }
 
-    function Invoke-ChildPwsh {
+    function Invoke-FreshPwsh {
         # Under 'dotnet pwsh' this process is the dotnet host; a child pwsh is pwsh.dll run through it.
         param([string] $Command)
         $exe = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
@@ -167,7 +167,7 @@ Describe 'Package' {
             foreach ($item in 'EtcdPS.psd1', 'EtcdPS.psm1', 'EtcdPS.format.ps1xml', 'bin/EtcdPS.dll', 'bin/EtcdPS.Loader.dll', 'en-US/EtcdPS.dll-Help.xml', 'en-US/about_EtcdPS.help.txt') {
                 Join-Path $target $item | Should -Exist
             }
-            $result = Invoke-ChildPwsh -Command "Import-Module '$target/EtcdPS.psd1' -ErrorAction Stop; (Get-Module EtcdPS).ModuleBase; (Get-Command -Module EtcdPS).Count; (Get-Help Start-EtcdLab).Synopsis"
+            $result = Invoke-FreshPwsh -Command "Import-Module '$target/EtcdPS.psd1' -ErrorAction Stop; (Get-Module EtcdPS).ModuleBase; (Get-Command -Module EtcdPS).Count; (Get-Help Start-EtcdLab).Synopsis"
             $LASTEXITCODE | Should -Be 0
             $result[0] | Should -Be $target
             [int]$result[1] | Should -BeGreaterOrEqual 10
