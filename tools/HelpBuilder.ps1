@@ -195,13 +195,14 @@ foreach ($cmdlet in $cmdlets | Sort-Object Name) {
     $w.WriteEndElement()
 
     $w.WriteStartElement('command', 'parameters', $ns.command)
-    foreach ($name in $params.Keys | Sort-Object) { & $writeParameter $params[$name] $false }
+    # PSBase: a parameter named Keys (Get-EtcdLease -Keys) would shadow the hashtable's own Keys property.
+    foreach ($name in @($params.PSBase.Keys) | Sort-Object) { & $writeParameter $params[$name] $false }
     $w.WriteEndElement()
 
     foreach ($kind in @(@{ Section = 'INPUTS'; List = 'inputTypes'; Item = 'inputType' }, @{ Section = 'OUTPUTS'; List = 'returnValues'; Item = 'returnValue' })) {
         $w.WriteStartElement('command', $kind.List, $ns.command)
         $entries = Split-Section (& $get $kind.Section) '### '
-        foreach ($entry in $entries.Keys) {
+        foreach ($entry in @($entries.PSBase.Keys)) {
             $w.WriteStartElement('command', $kind.Item, $ns.command)
             $w.WriteStartElement('dev', 'type', $ns.dev)
             $w.WriteElementString('maml', 'name', $ns.maml, $entry)
@@ -223,7 +224,7 @@ foreach ($cmdlet in $cmdlets | Sort-Object Name) {
 
     $w.WriteStartElement('command', 'examples', $ns.command)
     $examples = Split-Section (& $get 'EXAMPLES') '### '
-    foreach ($title in $examples.Keys) {
+    foreach ($title in @($examples.PSBase.Keys)) {
         $body = $examples[$title]
         $code = ([regex]::Matches($body, '(?ms)^```(?:powershell|ps1|pwsh)?\s*\r?\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value.TrimEnd() }) -join "`n"
         $remarks = [regex]::Replace($body, '(?ms)^```.*?^```\s*', '')
