@@ -19,7 +19,7 @@ param(
 )
 
 BeforeAll {
-    if (-not (Get-Command Get-EtcdStatus -ErrorAction SilentlyContinue)) {
+    if (-not (Get-Command Get-EtcdStatus -ErrorAction Ignore)) {
         Import-Module (Join-Path $PSScriptRoot '../EtcdPS.psd1') -ErrorAction Stop
     }
     if ($Endpoint) { Connect-Etcd -Endpoint $Endpoint -Name cluster-tests }

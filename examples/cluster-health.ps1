@@ -31,7 +31,7 @@ param(
 )
 
 Set-StrictMode -Version Latest
-if (-not (Get-Command Get-EtcdStatus -ErrorAction SilentlyContinue)) {
+if (-not (Get-Command Get-EtcdStatus -ErrorAction Ignore)) {
     Import-Module (Join-Path $PSScriptRoot '../EtcdPS.psd1') -ErrorAction Stop
 }
 

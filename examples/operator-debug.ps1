@@ -28,7 +28,7 @@ param(
 
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
-if (-not (Get-Command Watch-EtcdPrefix -ErrorAction SilentlyContinue)) {
+if (-not (Get-Command Watch-EtcdPrefix -ErrorAction Ignore)) {
     Import-Module (Join-Path $PSScriptRoot '../EtcdPS.psd1')
 }
 
@@ -61,11 +61,11 @@ $hot | Select-Object Count, Name, @{ n = 'PerMinute'; e = { [math]::Round($_.Cou
     @{ n = 'Version'; e = { ($_.Group | Select-Object -Last 1).Version } } | Format-Table -AutoSize | Out-Host
 
 if ($hot) {
-    $top = $hot[0]
-    $distinct = @($top.Group | ForEach-Object { $_.Value } | Select-Object -Unique).Count
-    if ($top.Count -ge 4 -and $distinct -le [math]::Max(2, $top.Count / 2)) {
-        Write-Host ("   {0} was written {1} times with only {2} distinct values: controllers are probably fighting over it." -f $top.Name, $top.Count, $distinct) -ForegroundColor Yellow
+    $hottest = @($hot)[0]
+    $distinct = @($hottest.Group | ForEach-Object { $_.Value } | Select-Object -Unique).Count
+    if ($hottest.Count -ge 4 -and $distinct -le [math]::Max(2, $hottest.Count / 2)) {
+        Write-Host ("   {0} was written {1} times with only {2} distinct values: controllers are probably fighting over it." -f $hottest.Name, $hottest.Count, $distinct) -ForegroundColor Yellow
     }
     Write-Host "   Its last versions and what changed between them:" -ForegroundColor Cyan
-    Get-EtcdKeyHistory $top.Name -Diff | Select-Object -First 4 | Format-List | Out-Host
+    Get-EtcdKeyHistory $hottest.Name -Diff | Select-Object -First 4 | Format-List | Out-Host
 }

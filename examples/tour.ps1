@@ -22,7 +22,7 @@ param([switch] $NonInteractive)
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-if (-not (Get-Command Start-EtcdLab -ErrorAction SilentlyContinue)) {
+if (-not (Get-Command Start-EtcdLab -ErrorAction Ignore)) {
     Import-Module (Join-Path $PSScriptRoot '../EtcdPS.psd1')
 }
 
@@ -57,7 +57,7 @@ try {
         Get-EtcdKey /registry/deployments/shop/web | Format-List Key, CreateRevision, ModRevision, Version, Size, ValueKind
     }
 
-    $first = Set-EtcdKey -Key /tour/greeting -Value 'hello' -PassThru
+    $null = Set-EtcdKey -Key /tour/greeting -Value 'hello'
     $created = Get-EtcdKey /tour/greeting
     Step 'Write a key three more times and watch the counters move: Version +1 per write, ModRevision = the cluster revision of the write.' {
         foreach ($word in 'hello again', 'bonjour', 'hallo') { $null = Set-EtcdKey -Key /tour/greeting -Value $word }
@@ -87,7 +87,7 @@ try {
         Get-EtcdStatus | Select-Object Endpoint, @{ n = 'DbSize'; e = { [EtcdPS.ByteSize]::Format($_.DbSize) } }, Revision, CompactRevision
     }
     Step 'After compaction the old revision is gone: reading it fails with EtcdRevisionCompacted.' {
-        try { Get-EtcdKey /tour/greeting -Revision $first.ModRevision -ErrorAction Stop }
+        try { Get-EtcdKey /tour/greeting -Revision $created.ModRevision -ErrorAction Stop }
         catch { "Expected: $($_.FullyQualifiedErrorId.Split(',')[0]): $($_.Exception.Message)" }
     }
     Step 'A Deployment decoded into an object: $d.spec.replicas works, resourceVersion is the ModRevision.' {

@@ -20,7 +20,7 @@ param(
 
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
-if (-not (Get-Command Measure-EtcdKey -ErrorAction SilentlyContinue)) {
+if (-not (Get-Command Measure-EtcdKey -ErrorAction Ignore)) {
     Import-Module (Join-Path $PSScriptRoot '../EtcdPS.psd1')
 }
 

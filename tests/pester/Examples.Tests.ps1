@@ -55,7 +55,7 @@ Describe 'The tour and the examples' -Skip:$pendingMerge {
 
         It 'cluster-health.ps1 exits 0 on the healthy lab and 2 once a member is stopped' {
             $health = Join-Path (Get-RepoRoot) 'examples/cluster-health.ps1'
-            $arguments = @('-File', $health, '-Endpoint') + @($script:lab.Endpoints) + @('-SampleDuration', '00:00:02', '-AsJson')
+            $arguments = @('-File', $health, '-Endpoint', ($script:lab.Endpoints -join ','), '-SampleDuration', '00:00:02', '-AsJson')
             $json = Invoke-FreshPwsh -Arguments $arguments
             $LASTEXITCODE | Should -Be 0
             ($json -join "`n" | ConvertFrom-Json).Healthy | Should -BeTrue
