@@ -7,7 +7,8 @@ namespace EtcdPS.Engine.Lab;
 /// <summary>
 /// Turns the lab's objects into the bytes the API server would store. Built-in kinds go through
 /// <see cref="Encode"/> (the one place to switch them to the Kubernetes protobuf encoding); custom resources and
-/// CRDs are JSON in a real cluster too, so <see cref="EncodeCustom"/> stays JSON.
+/// CRDs are JSON in a real cluster too, so <see cref="EncodeCustom"/> stays JSON. <see cref="Decode"/> reads back
+/// what the lab wrote (the tests check the seeded objects through it whatever the encoding).
 /// </summary>
 internal static class LabValueEncoder
 {
@@ -18,6 +19,10 @@ internal static class LabValueEncoder
 
     /// <summary>A CustomResourceDefinition or a custom resource: JSON, as the API server stores them.</summary>
     public static byte[] EncodeCustom(JsonObject value) => EncodeJson(value);
+
+    /// <summary>An object the lab wrote, back as a tree.</summary>
+    public static JsonObject Decode(ReadOnlySpan<byte> value) =>
+        JsonNode.Parse(value)?.AsObject() ?? throw new InvalidDataException("The value is JSON null, not an object.");
 
     private static byte[] EncodeJson(JsonObject value) =>
         // The API server's JSON serializer ends each object with a newline.

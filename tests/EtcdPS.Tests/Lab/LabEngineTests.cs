@@ -62,9 +62,10 @@ public sealed class SmallLabSeedTests(SmallLabFixture lab) : IClassFixture<Small
         Assert.True(now.ModRevision > now.CreateRevision);
         var before = await GetAsync("/registry/deployments/shop/web", now.ModRevision - 1);
         Assert.Equal(3, before.Version);
-        Assert.Contains("\"generation\":3", now.Value.ToStringUtf8(), StringComparison.Ordinal);
-        Assert.Contains("\"generation\":2", before.Value.ToStringUtf8(), StringComparison.Ordinal);
-        Assert.Equal("apps/v1", System.Text.Json.JsonDocument.Parse(now.Value.Memory).RootElement.GetProperty("apiVersion").GetString());
+        var current = LabValueEncoder.Decode(now.Value.Span);
+        Assert.Equal("apps/v1", (string?)current["apiVersion"]);
+        Assert.Equal(3L, (long?)current["metadata"]!["generation"]);
+        Assert.Equal(2L, (long?)LabValueEncoder.Decode(before.Value.Span)["metadata"]!["generation"]);
 
         var config = await GetAsync("/registry/configmaps/payments/web-config");
         Assert.Equal(3, config.Version);
@@ -116,15 +117,15 @@ public sealed class SmallLabSeedTests(SmallLabFixture lab) : IClassFixture<Small
     public async Task Objects_carry_the_metadata_the_api_server_writes()
     {
         var pods = await RangeAsync("/registry/pods/catalog/", 0, prefix: true);
-        var pod = System.Text.Json.JsonDocument.Parse(pods.Kvs[0].Value.Memory).RootElement;
-        Assert.Equal("Pod", pod.GetProperty("kind").GetString());
-        var meta = pod.GetProperty("metadata");
-        Assert.Equal("catalog", meta.GetProperty("namespace").GetString());
-        Assert.True(Guid.TryParse(meta.GetProperty("uid").GetString(), out _));
-        Assert.EndsWith("Z", meta.GetProperty("creationTimestamp").GetString(), StringComparison.Ordinal);
-        Assert.Equal("ReplicaSet", meta.GetProperty("ownerReferences")[0].GetProperty("kind").GetString());
-        Assert.False(meta.TryGetProperty("resourceVersion", out _));
-        Assert.Equal("Running", pod.GetProperty("status").GetProperty("phase").GetString());
+        var pod = LabValueEncoder.Decode(pods.Kvs[0].Value.Span);
+        Assert.Equal("Pod", (string?)pod["kind"]);
+        var meta = pod["metadata"]!;
+        Assert.Equal("catalog", (string?)meta["namespace"]);
+        Assert.True(Guid.TryParse((string?)meta["uid"], out _));
+        Assert.EndsWith("Z", (string?)meta["creationTimestamp"], StringComparison.Ordinal);
+        Assert.Equal("ReplicaSet", (string?)meta["ownerReferences"]![0]!["kind"]);
+        Assert.True(string.IsNullOrEmpty((string?)meta["resourceVersion"]), "the API server stores objects without resourceVersion");
+        Assert.Equal("Running", (string?)pod["status"]!["phase"]);
 
         var crd = await GetAsync("/registry/apiextensions.k8s.io/customresourcedefinitions/simpleapps.demo.mycompany.com");
         Assert.StartsWith("{", crd.Value.ToStringUtf8(), StringComparison.Ordinal);
@@ -303,11 +304,19 @@ public sealed class LabScaleTests
     }
 
     [Fact]
-    public void Values_are_compact_json_ending_with_a_newline()
+    public void Custom_resources_are_compact_json_ending_with_a_newline()
     {
-        var bytes = LabValueEncoder.Encode(new LabObjects().Namespace("x"));
-        var text = Encoding.UTF8.GetString(bytes);
-        Assert.StartsWith("{\"kind\":\"Namespace\",\"apiVersion\":\"v1\"", text, StringComparison.Ordinal);
+        var text = Encoding.UTF8.GetString(LabValueEncoder.EncodeCustom(new LabObjects().SimpleApp("shop", "x", 1, 2)));
+        Assert.StartsWith("{\"kind\":\"SimpleApp\",\"apiVersion\":\"demo.mycompany.com/v1\"", text, StringComparison.Ordinal);
         Assert.EndsWith("}\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Built_in_objects_read_back_as_written()
+    {
+        var ns = LabValueEncoder.Decode(LabValueEncoder.Encode(new LabObjects().Namespace("x")));
+        Assert.Equal("Namespace", (string?)ns["kind"]);
+        Assert.Equal("x", (string?)ns["metadata"]!["name"]);
+        Assert.Equal("Active", (string?)ns["status"]!["phase"]);
     }
 }
