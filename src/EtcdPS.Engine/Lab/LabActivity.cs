@@ -49,7 +49,6 @@ internal sealed class LabActivity : IAsyncDisposable
         var objects = new LabObjects(seed: Environment.TickCount);
         var random = new Random(7);
         var namespaces = Math.Max(1, scale.WorkloadNamespaces);
-        var metas = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         for (var tick = 0L; !stop.IsCancellationRequested; tick++)
         {
             try
@@ -57,21 +56,27 @@ internal sealed class LabActivity : IAsyncDisposable
                 var ns = scale.IsEmpty ? "default" : LabObjects.WorkloadNamespace(random.Next(namespaces));
                 var app = LabObjects.App(random.Next(Math.Max(1, scale.DeploymentsPerNamespace)));
 
-                // Two controllers disagree about one custom resource: each writes its own replica count.
-                var fought = objects.SimpleApp(LabObjects.WorkloadNamespace(0), "demo-web", 5, tick % 2 == 0 ? 2 : 3);
-                await PutAsync(connection, "/registry/demo.mycompany.com/simpleapps/" + LabObjects.WorkloadNamespace(0) + "/demo-web", LabValueEncoder.EncodeCustom(fought), 0, stop).ConfigureAwait(false);
-
-                // The same object keeps its uid across updates, as it would in a cluster.
-                if (!metas.TryGetValue(ns + "/" + app, out var known))
+                // Two controllers disagree about one custom resource: each sets its own replica count.
+                await UpdateAsync(connection, $"/registry/demo.mycompany.com/simpleapps/{LabObjects.WorkloadNamespace(0)}/demo-web", custom: true, app =>
                 {
-                    known = objects.Meta(app, ns, LabObjects.AppLabels(app));
-                    metas[ns + "/" + app] = known;
-                }
+                    if (app["spec"] is JsonObject spec)
+                    {
+                        spec["replicas"] = tick % 2 == 0 ? 2 : 3;
+                    }
+                }, stop).ConfigureAwait(false);
 
-                var meta = known.DeepClone().AsObject();
+                // A controller's status update: read the object, change its status, write it back only if nobody
+                // changed it meanwhile (the API server's optimistic concurrency on resourceVersion = ModRevision).
                 var replicas = Math.Max(1, scale.PodsPerDeployment);
                 var ready = replicas - (int)(tick % 2);
-                await PutAsync(connection, $"/registry/deployments/{ns}/{app}", LabValueEncoder.Encode(objects.Deployment(meta, app, replicas, 1, 0, ready)), 0, stop).ConfigureAwait(false);
+                await UpdateAsync(connection, $"/registry/deployments/{ns}/{app}", custom: false, deployment =>
+                {
+                    if (deployment["status"] is JsonObject status)
+                    {
+                        status["readyReplicas"] = ready;
+                        status["availableReplicas"] = ready;
+                    }
+                }, stop).ConfigureAwait(false);
 
                 var ev = objects.Event(ns, "Deployment", app, "ScalingReplicaSet", $"Scaled {(ready < replicas ? "down" : "up")} replica set {app} to {ready}", "deployment-controller");
                 var lease = leases.Count > 0 ? leases[random.Next(leases.Count)] : 0;
@@ -81,8 +86,14 @@ internal sealed class LabActivity : IAsyncDisposable
                 {
                     for (var i = 0; i < scale.Nodes; i++)
                     {
-                        var node = LabObjects.NodeName(i);
-                        await PutAsync(connection, $"/registry/leases/kube-node-lease/{node}", LabValueEncoder.Encode(objects.NodeLease(node, DateTimeOffset.UtcNow)), 0, stop).ConfigureAwait(false);
+                        // The kubelet's heartbeat: renewTime moves forward.
+                        await UpdateAsync(connection, $"/registry/leases/kube-node-lease/{LabObjects.NodeName(i)}", custom: false, nodeLease =>
+                        {
+                            if (nodeLease["spec"] is JsonObject spec)
+                            {
+                                spec["renewTime"] = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+                            }
+                        }, stop).ConfigureAwait(false);
                     }
                 }
 
@@ -103,6 +114,39 @@ internal sealed class LabActivity : IAsyncDisposable
             }
 
             await Task.Delay(interval, stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A controller's update: read the object, change it, and write it back only if nobody changed it meanwhile
+    /// (the API server's optimistic concurrency on resourceVersion, which is the key's ModRevision).
+    /// </summary>
+    private async Task UpdateAsync(EtcdConnection connection, string key, bool custom, Action<JsonObject> change, CancellationToken stop)
+    {
+        var read = await connection.CallAsync((c, o) => c.KV.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(key) }, o).ResponseAsync,
+            stop, key).ConfigureAwait(false);
+        if (read.Kvs.Count == 0)
+        {
+            return;
+        }
+
+        var current = read.Kvs[0];
+        var value = LabValueEncoder.Decode(current.Value.Span);
+        change(value);
+        var write = new TxnRequest();
+        write.Compare.Add(new Compare
+        {
+            Key = current.Key,
+            Target = Compare.Types.CompareTarget.Mod,
+            Result = Compare.Types.CompareResult.Equal,
+            ModRevision = current.ModRevision,
+        });
+        var bytes = custom ? LabValueEncoder.EncodeCustom(value) : LabValueEncoder.Encode(value);
+        write.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = current.Key, Value = ByteString.CopyFrom(bytes), Lease = current.Lease } });
+        var result = await connection.CallAsync((c, o) => c.KV.TxnAsync(write, o).ResponseAsync, stop, key, idempotent: false).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            Writes++;
         }
     }
 
