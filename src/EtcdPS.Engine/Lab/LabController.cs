@@ -71,6 +71,12 @@ internal static class LabController
         {
             connection?.Dispose();
             server.Dispose();
+            if (dataPath is not null)
+            {
+                // A temp folder went with the server; a half-seeded folder under the user's -DataPath goes too.
+                DeleteQuietly(dataPath);
+            }
+
             throw;
         }
     }
