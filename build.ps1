@@ -112,23 +112,57 @@ Import-Module '$pester'
     if ($failed -gt 0) { exit 1 }
 }
 
+function Get-PwshInvocation {
+    # Under 'dotnet pwsh' this process is the dotnet host: a child pwsh is the same pwsh.dll run through it.
+    $exe = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { return @($exe, (Join-Path $PSHOME 'pwsh.dll')) }
+    @($exe)
+}
+
 function Start-Lab {
     Install-Etcd
     Invoke-Build
     Import-Module (Join-Path $root 'EtcdPS.psd1') -Force -Global
-    if (Get-Command Start-EtcdLab -ErrorAction SilentlyContinue) {
-        Start-EtcdLab -Seed Medium
-    }
-    else {
-        throw 'Start-EtcdLab is not available in this build.'
-    }
+    $lab = Start-EtcdLab -Seed Medium
+    $lab | Format-Table | Out-Host
+    Write-Host @"
+EtcdPS lab '$($lab.Name)': $($lab.KeyCount) keys of a Kubernetes cluster in etcd at $($lab.Endpoints -join ', ') (connected). Try these:
+
+  Get-EtcdStatus                                                  # revision, db size, leader
+  Measure-EtcdKey -Prefix /registry/ -By Resource | Sort-Object Bytes -Descending   # who uses the disk
+  Get-EtcdKey /registry/deployments/shop/ -Prefix -KeysOnly       # keys under a prefix (Tab completes keys)
+  Get-EtcdKey /registry/deployments/shop/web | Format-List Key, CreateRevision, ModRevision, Version
+  Get-EtcdKeyHistory /registry/deployments/shop/web -Diff         # every stored version: time travel
+  Get-EtcdKey /registry/deployments/shop/web | ConvertFrom-EtcdValue | Select-Object -Expand spec
+  Watch-EtcdPrefix /registry/pods/ -Revision 1000 -Count 5        # a watch resumed from a revision
+  Invoke-EtcdCompaction -KeepRevisions 100 -WhatIf                # compaction, safely
+  & ./examples/tour.ps1                                           # the guided tour (Get-Help about_EtcdPS for concepts)
+  Stop-EtcdLab                                                    # stop it and remove its data
+"@
+}
+
+function Invoke-Tour {
+    Install-Etcd
+    Invoke-Build
+    # The tour runs in a child pwsh so it imports the freshly built module and never waits for input.
+    $pwsh = @(Get-PwshInvocation)
+    $tour = Join-Path $root 'examples/tour.ps1'
+    $exe = $pwsh[0]
+    $rest = @($pwsh | Select-Object -Skip 1)
+    & $exe @rest -NoProfile -NonInteractive -File $tour -NonInteractive
+    if ($LASTEXITCODE -ne 0) { throw "The tour failed (exit $LASTEXITCODE)." }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    & (Join-Path $root 'tools/Package.ps1') -Root $root
 }
 
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Lab' { Start-Lab }
-    'Tour' { Install-Etcd; Invoke-Build; & (Join-Path $root 'examples/tour.ps1') }
-    'Package' { Invoke-Build; & (Join-Path $root 'tools/Package.ps1') -Root $root }
+    'Tour' { Invoke-Tour }
+    'Package' { Invoke-Package }
     'Docs' { Invoke-Build }
 }

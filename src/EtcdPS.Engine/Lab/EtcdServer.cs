@@ -22,6 +22,13 @@ internal sealed record EtcdServerOptions
     public string? RootPassword { get; init; }
     public long? QuotaBackendBytes { get; init; }
     public string[] ExtraArguments { get; init; } = [];
+    /// <summary>The etcd binary to run; found on PATH when null.</summary>
+    public string? EtcdPath { get; init; }
+    /// <summary>
+    /// First port to try (client and peer ports are taken upwards from it, skipping ports in use);
+    /// any free port when null.
+    /// </summary>
+    public int? BasePort { get; init; }
 }
 
 /// <summary>One running etcd process of a local cluster.</summary>
@@ -59,8 +66,16 @@ internal sealed class EtcdServer : IDisposable
     public bool KeepData { get; set; }
 
     /// <summary>The etcd binary: on PATH, else /usr/bin/etcd. Throws with the install command when missing.</summary>
-    public static string FindEtcd()
+    public static string FindEtcd() => FindEtcd(null);
+
+    /// <summary>The given etcd binary, or the one on PATH when <paramref name="explicitPath"/> is null.</summary>
+    public static string FindEtcd(string? explicitPath)
     {
+        if (explicitPath is not null)
+        {
+            return File.Exists(explicitPath) ? explicitPath : throw NotInstalled($"The etcd server binary '{explicitPath}' does not exist.");
+        }
+
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin").Append("/usr/local/bin"))
         {
@@ -71,10 +86,12 @@ internal sealed class EtcdServer : IDisposable
             }
         }
 
-        throw new EtcdException("EtcdNotInstalled", EtcdErrorCategory.ObjectNotFound,
-            "The etcd server binary was not found on PATH.", "etcd",
-            "Install etcd: on Debian/Ubuntu 'sudo apt-get update && sudo apt-get install -y etcd-server etcd-client'; elsewhere put etcd on PATH.");
+        throw NotInstalled("The etcd server binary was not found on PATH.");
     }
+
+    private static EtcdException NotInstalled(string message) =>
+        new("EtcdNotInstalled", EtcdErrorCategory.ObjectNotFound, message, "etcd",
+            "Install etcd: on Debian/Ubuntu 'sudo apt-get update && sudo apt-get install -y etcd-server etcd-client'; elsewhere put etcd on PATH.");
 
     public static async Task<EtcdServer> StartAsync(EtcdServerOptions options, CancellationToken cancellation)
     {
@@ -83,13 +100,13 @@ internal sealed class EtcdServer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "A cluster has at least one member.");
         }
 
-        var etcd = FindEtcd();
+        var etcd = FindEtcd(options.EtcdPath);
         var owns = options.DataPath is null;
         var dataPath = options.DataPath ?? Path.Combine(Path.GetTempPath(), "etcdps-" + Guid.NewGuid().ToString("n")[..12]);
         Directory.CreateDirectory(dataPath);
         var scheme = options.ServerCertPath is null ? "http" : "https";
         var members = new List<EtcdServerMember>();
-        var ports = FreePorts(options.Members * 2);
+        var ports = options.BasePort is { } basePort ? FreePortsFrom(basePort, options.Members * 2) : FreePorts(options.Members * 2);
         for (var i = 0; i < options.Members; i++)
         {
             members.Add(new EtcdServerMember
@@ -214,7 +231,7 @@ internal sealed class EtcdServer : IDisposable
 
         member.Arguments.Clear();
         member.Arguments.AddRange(args);
-        Launch(member, FindEtcd());
+        Launch(member, FindEtcd(Options.EtcdPath));
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
     }
 
@@ -360,6 +377,28 @@ internal sealed class EtcdServer : IDisposable
 
         var clients = addresses.Select(a => new EndpointClient(a, tls, options.DialTimeout)).ToArray();
         return Task.FromResult(new EtcdConnection(options, tls, clients));
+    }
+
+    /// <summary>The first <paramref name="count"/> ports at or above <paramref name="first"/> that nothing listens on.</summary>
+    private static int[] FreePortsFrom(int first, int count)
+    {
+        var ports = new List<int>();
+        for (var port = first; ports.Count < count && port <= IPEndPoint.MaxPort; port++)
+        {
+            try
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                ports.Add(port);
+            }
+            catch (SocketException)
+            {
+                // In use (another etcd, a system service): skip it.
+            }
+        }
+
+        return ports.Count == count ? ports.ToArray() : FreePorts(count);
     }
 
     private static int[] FreePorts(int count)

@@ -78,6 +78,7 @@ public sealed class GetEtcdMemberCommand : EtcdCmdlet
     /// <summary>Member names (wildcards allowed).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(MemberCompleter))]
     public string[]? Name { get; set; }
 
     /// <inheritdoc />

@@ -1,0 +1,92 @@
+using System.Text;
+using Etcdserverpb;
+using Google.Protobuf;
+
+namespace EtcdPS.Engine.Completion;
+
+/// <summary>
+/// Finds what can follow a partly typed key, one path level at a time: under <c>/registry/</c> it offers
+/// <c>/registry/pods/</c>, <c>/registry/deployments/</c>, ... rather than thousands of pod keys. It reads keys only,
+/// from the local member (serializable), a page at a time, and skips over a whole subtree once it has offered it, so a
+/// level with a few children costs a few round-trips however many keys lie below them.
+/// </summary>
+internal static class KeyCompletionSource
+{
+    private const int PageSize = 256;
+    private const int MaxRoundTrips = 12;
+
+    public static async Task<IReadOnlyList<string>> CompleteAsync(EtcdConnection connection, string typed, int maxResults,
+        CancellationToken cancellation)
+    {
+        var prefix = Encoding.UTF8.GetBytes(typed);
+        var end = PrefixEnd(prefix);
+        var start = prefix.Length == 0 ? [0] : prefix;
+        var results = new List<string>();
+        for (var trip = 0; trip < MaxRoundTrips && results.Count < maxResults; trip++)
+        {
+            var request = new RangeRequest
+            {
+                Key = ByteString.CopyFrom(start),
+                RangeEnd = ByteString.CopyFrom(end),
+                KeysOnly = true,
+                Serializable = true,
+                Limit = PageSize,
+            };
+            var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(request, o).ResponseAsync, cancellation,
+                typed, timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            byte[]? lastChild = null;
+            foreach (var kv in response.Kvs)
+            {
+                var child = ChildOf(kv.Key.Span, prefix.Length);
+                if (lastChild is null || !child.AsSpan().SequenceEqual(lastChild))
+                {
+                    if (results.Count >= maxResults)
+                    {
+                        break;
+                    }
+
+                    lastChild = child;
+                    results.Add(Encoding.UTF8.GetString(child));
+                }
+            }
+
+            if (!response.More || lastChild is null)
+            {
+                break;
+            }
+
+            // Continue after the subtree just offered: its other keys would only repeat it.
+            start = lastChild[^1] == (byte)'/' ? PrefixEnd(lastChild) : [.. response.Kvs[^1].Key.Span, 0];
+            if (start.Length == 1 && start[0] == 0)
+            {
+                break;
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The key up to and including the first '/' after the typed part (the whole key when there is none).</summary>
+    private static byte[] ChildOf(ReadOnlySpan<byte> key, int typedLength)
+    {
+        var from = Math.Min(typedLength, key.Length);
+        var slash = key[from..].IndexOf((byte)'/');
+        return slash < 0 ? key.ToArray() : key[..(from + slash + 1)].ToArray();
+    }
+
+    /// <summary>The end of the range holding every key that starts with <paramref name="prefix"/> ("\0" = to the end).</summary>
+    public static byte[] PrefixEnd(byte[] prefix)
+    {
+        var end = (byte[])prefix.Clone();
+        for (var i = end.Length - 1; i >= 0; i--)
+        {
+            if (end[i] < 0xff)
+            {
+                end[i]++;
+                return end[..(i + 1)];
+            }
+        }
+
+        return [0];
+    }
+}
