@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using EtcdPS.Commands.Kubernetes;
+using EtcdPS.Engine.Kubernetes;
+
+namespace EtcdPS.Commands.Keys;
+
+/// <summary>
+/// Get-EtcdKey -Decode: decodes each value that looks like a Kubernetes object and gives the output the decoded
+/// object's top-level fields, so <c>(Get-EtcdKey $k -Decode).spec.replicas</c> works and the table shows Kind and Summary.
+/// </summary>
+internal sealed class KeyValueDecoding
+{
+    /// <summary>The type name the decoded table view is selected by.</summary>
+    public const string DecodedTypeName = "EtcdPS.EtcdKeyValue#Decoded";
+
+    private readonly DecodeOptions _options;
+    private readonly bool _singleKey;
+
+    public KeyValueDecoding(DecodeOptions options, bool singleKey)
+    {
+        _options = options;
+        _singleKey = singleKey;
+    }
+
+    /// <summary>Values that were not Kubernetes objects and were passed through undecoded.</summary>
+    public long Skipped { get; private set; }
+
+    /// <summary>
+    /// The output for one key, and the error to report for it (non-terminating: the key is still written).
+    /// In a range, plain text, binary and empty values (locks, leader keys, compact_rev_key) are not Kubernetes
+    /// objects and pass through without an error; asked for one key, they are reported.
+    /// </summary>
+    public (object Output, EtcdException? Error) Decode(EtcdKeyValue kv)
+    {
+        if (!_singleKey && kv.ValueKind is ValueKind.Text or ValueKind.Binary or ValueKind.Empty)
+        {
+            Skipped++;
+            return (kv, null);
+        }
+
+        try
+        {
+            var decoded = kv.DecodeKubernetes(_options);
+            return (Wrap(kv, decoded), null);
+        }
+        catch (EtcdException ex)
+        {
+            return (kv, ex);
+        }
+    }
+
+    private static PSObject Wrap(EtcdKeyValue kv, KubernetesObject decoded)
+    {
+        // Wrapping the decoded object attaches its fields to it, so kv.Decoded.spec works as well as kv.spec.
+        var inner = KubernetesPSObjects.Wrap(decoded);
+        var outer = PSObject.AsPSObject(kv);
+        foreach (var property in inner.Properties)
+        {
+            if (property is PSNoteProperty note && outer.Properties[note.Name] is null)
+            {
+                outer.Properties.Add(new PSNoteProperty(note.Name, note.Value));
+            }
+        }
+
+        outer.TypeNames.Insert(0, DecodedTypeName);
+        return outer;
+    }
+}
