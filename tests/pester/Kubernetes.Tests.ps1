@@ -167,6 +167,15 @@ Describe 'Get-EtcdKey -Decode' {
         $kv.Value | Should -Be 'plain text lease'
     }
 
+    It 'Search-EtcdKey -InValue matches the decoded JSON of protobuf values, never Secret data' {
+        (Search-EtcdKey '*"replicas":3,*' -Prefix /registry/ -InValue).Key | Should -Be '/registry/deployments/shop/web'
+        (Search-EtcdKey '*nginx:1.27*' -Prefix /registry/ -InValue).Key | Should -Be '/registry/deployments/shop/web'
+        # The Secret's password is "hunter2" (base64 aHVudGVyMg==): neither form is searchable.
+        Search-EtcdKey '*hunter2*' -Prefix /registry/ -InValue | Should -BeNullOrEmpty
+        Search-EtcdKey '*aHVudGVyMg==*' -Prefix /registry/ -InValue | Should -BeNullOrEmpty
+        (Search-EtcdKey '*"password":"`*`*`*`*`*"*' -Prefix /registry/ -InValue).Key | Should -Be '/registry/secrets/prod/db'
+    }
+
     It 'rejects -Decode with -KeysOnly and -ShowSecret without -Decode' {
         { Get-EtcdKey /registry/ -Prefix -KeysOnly -Decode -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument,*'
         { Get-EtcdKey /registry/secrets/prod/db -ShowSecret -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument,*'
