@@ -171,24 +171,30 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
 
     private async Task<long> WriteDecodedAsync(IAsyncEnumerable<EtcdKeyValue> items, KeyValueDecoding decoding, CancellationToken cancellation)
     {
-        long written = 0;
-        await foreach (var kv in items.WithCancellation(cancellation).ConfigureAwait(false))
-        {
-            var (output, error) = decoding.Decode(kv);
-            if (error is not null)
-            {
-                await WriteErrorAsync(error).ConfigureAwait(false);
-            }
-
-            await WriteObjectAsync(output).ConfigureAwait(false);
-            written++;
-        }
-
+        var written = await BatchedOutput.WriteAllAsync(
+            DecodeAll(items, decoding, cancellation),
+            (value, batch) => WriteObjectsAndErrorsAsync(batch ? (object?[])value! : [value], KeyValueDecoding.ForPipeline),
+            cancellation).ConfigureAwait(false);
         if (decoding.Skipped > 0)
         {
             await WriteVerboseAsync($"{decoding.Skipped} values were not Kubernetes objects (text, binary or empty) and were not decoded.").ConfigureAwait(false);
         }
 
-        return written;
+        return written - decoding.Failed;
+    }
+
+    // Decoding happens here, on the worker, so the pipeline thread only hands the objects on.
+    private static async IAsyncEnumerable<object> DecodeAll(IAsyncEnumerable<EtcdKeyValue> items, KeyValueDecoding decoding,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await foreach (var kv in items.WithCancellation(cancellation).ConfigureAwait(false))
+        {
+            if (decoding.Decode(kv) is { } error)
+            {
+                yield return error;
+            }
+
+            yield return kv;
+        }
     }
 }
