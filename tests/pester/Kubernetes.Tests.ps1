@@ -189,3 +189,13 @@ Describe 'Get-EtcdKey -Decode' {
         $pod.status.phase | Should -Be 'Running'
     }
 }
+
+Describe 'Decoded objects in PowerShell' {
+    It 'keeps map keys that differ only in case (labels App and app) instead of failing' {
+        $json = '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"c","namespace":"n","labels":{"App":"one","app":"two"}},"data":{"a":"1"}}'
+        $o = ConvertFrom-EtcdValue -InputObject ([Text.Encoding]::UTF8.GetBytes($json))
+        $o.metadata.labels.App | Should -Be 'one'
+        $o.metadata.labels.'app#2' | Should -Be 'two'
+        (ConvertFrom-EtcdValue -InputObject ([Text.Encoding]::UTF8.GetBytes($json)) -AsJson | ConvertFrom-Json -AsHashtable).metadata.labels.Count | Should -Be 2
+    }
+}

@@ -13,6 +13,8 @@ internal sealed class KeyValueDecoding
     /// <summary>The type name the decoded table view is selected by.</summary>
     public const string DecodedTypeName = "EtcdPS.EtcdKeyValue#Decoded";
 
+    private static readonly IReadOnlySet<string> s_keyValueProperties = KubernetesPSObjects.PropertyNames(typeof(EtcdKeyValue));
+
     private readonly DecodeOptions _options;
     private readonly bool _singleKey;
 
@@ -68,13 +70,7 @@ internal sealed class KeyValueDecoding
         // Wrapping the decoded object attaches its fields to it, so kv.Decoded.spec works as well as kv.spec.
         var inner = KubernetesPSObjects.Wrap(decoded);
         var outer = PSObject.AsPSObject(kv);
-        foreach (var property in inner.Properties)
-        {
-            if (property is PSNoteProperty note && outer.Properties[note.Name] is null)
-            {
-                outer.Properties.Add(new PSNoteProperty(note.Name, note.Value));
-            }
-        }
+        KubernetesPSObjects.CopyFields(inner, outer, s_keyValueProperties);
 
         outer.TypeNames.Insert(0, DecodedTypeName);
         return outer;
