@@ -57,8 +57,8 @@ internal sealed class KeyValueDecoding
     }
 
     /// <summary>
-    /// The key as written to the pipeline. Run on the pipeline thread: building PSObjects there costs a third of
-    /// what it costs on a worker thread, which has no PowerShell execution context.
+    /// The key as written to the pipeline, run on the pipeline thread: the PSObjects are built there, in the
+    /// session's execution context, while the worker already decodes the next values.
     /// </summary>
     public static object ForPipeline(object? item)
     {
@@ -68,10 +68,9 @@ internal sealed class KeyValueDecoding
         }
 
         // Wrapping the decoded object attaches its fields to it, so kv.Decoded.spec works as well as kv.spec.
-        var inner = KubernetesPSObjects.Wrap(decoded);
+        KubernetesPSObjects.Wrap(decoded, out var fields);
         var outer = PSObject.AsPSObject(kv);
-        KubernetesPSObjects.CopyFields(inner, outer, s_keyValueProperties);
-
+        KubernetesPSObjects.AddFields(fields, outer, s_keyValueProperties);
         outer.TypeNames.Insert(0, DecodedTypeName);
         return outer;
     }

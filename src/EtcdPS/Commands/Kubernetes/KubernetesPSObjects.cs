@@ -17,37 +17,45 @@ internal static class KubernetesPSObjects
     /// The object with its top-level fields (metadata, spec, status, data, ...) as properties holding nested
     /// PSObjects, so <c>$o.spec.replicas</c> and <c>$o.metadata.labels.app</c> work.
     /// </summary>
-    public static PSObject Wrap(KubernetesObject obj)
+    public static PSObject Wrap(KubernetesObject obj) => Wrap(obj, out _);
+
+    /// <summary>As <see cref="Wrap(KubernetesObject)"/>; <paramref name="fields"/> are the properties added.</summary>
+    public static PSObject Wrap(KubernetesObject obj, out IReadOnlyList<PSNoteProperty> fields)
     {
         var result = PSObject.AsPSObject(obj);
         if (obj.Content is not JsonObject content)
         {
+            fields = [];
             return result;
         }
 
+        var added = new List<PSNoteProperty>(content.Count);
         foreach (var (name, value) in content)
         {
             // kind and apiVersion are already properties of KubernetesObject.
             if (!s_objectProperties.Contains(name))
             {
-                result.Properties.Add(new PSNoteProperty(name, ToPS(value)), preValidated: true);
+                var field = new PSNoteProperty(name, ToPS(value));
+                result.Properties.Add(field, preValidated: true);
+                added.Add(field);
             }
         }
 
+        fields = added;
         return result;
     }
 
     /// <summary>
-    /// Adds the fields of an object to another PSObject (an EtcdKeyValue decoded by Get-EtcdKey -Decode), except
-    /// those whose names the target's type already has.
+    /// Adds fields to another PSObject (an EtcdKeyValue decoded by Get-EtcdKey -Decode), except those whose names
+    /// the target's type already has.
     /// </summary>
-    public static void CopyFields(PSObject from, PSObject to, IReadOnlySet<string> reserved)
+    public static void AddFields(IReadOnlyList<PSNoteProperty> fields, PSObject to, IReadOnlySet<string> reserved)
     {
-        foreach (var property in from.Properties)
+        foreach (var field in fields)
         {
-            if (property is PSNoteProperty note && !reserved.Contains(note.Name))
+            if (!reserved.Contains(field.Name))
             {
-                to.Properties.Add(new PSNoteProperty(note.Name, note.Value), preValidated: true);
+                to.Properties.Add(new PSNoteProperty(field.Name, field.Value), preValidated: true);
             }
         }
     }
