@@ -155,7 +155,7 @@ internal static class EtcdErrors
                 $"etcd at {target} reports: {detail}", target, null, ex),
             StatusCode.InvalidArgument or StatusCode.OutOfRange => new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
                 $"etcd at {target} rejected the request: {detail}", target, null, ex),
-            StatusCode.ResourceExhausted => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.ResourceUnavailable,
+            StatusCode.ResourceExhausted => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.NotSpecified,
                 $"etcd at {target} is out of resources: {detail}", target, "Retry later; check the member's load and logs.", ex),
             _ => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.NotSpecified,
                 $"etcd at {target} failed: {detail}", target, null, ex),

@@ -51,7 +51,8 @@ public sealed class RpcErrorMappingTests
     public void Other_resource_exhaustion_is_not_reported_as_a_full_database()
     {
         var error = Map(StatusCode.ResourceExhausted, "something else ran out");
-        Assert.NotEqual("EtcdNoSpace", error.ErrorId);
+        Assert.Equal("EtcdServerError", error.ErrorId);
+        Assert.Equal(EtcdErrorCategory.NotSpecified, error.Category);
         Assert.Contains("something else ran out", error.Message, StringComparison.Ordinal);
     }
 
