@@ -141,3 +141,41 @@ public sealed class RealRpcErrorMappingTests(SingleEtcdFixture etcd) : IClassFix
         Assert.Equal("EtcdRequestTooLarge", error.ErrorId);
     }
 }
+
+/// <summary>A real member without a leader: two of three members killed.</summary>
+public sealed class NoLeaderMappingTests
+{
+    [Fact]
+    public async Task A_read_that_requires_a_leader_on_a_member_that_lost_quorum_is_EtcdNoLeader()
+    {
+        using var server = await Engine.Lab.EtcdServer.StartAsync(new Engine.Lab.EtcdServerOptions { Members = 3 }, CancellationToken.None);
+        var connected = await Engine.Connection.EtcdConnector.ConnectAsync(server.ConnectionOptions() with { Endpoints = [server.ClientUrls[0]] },
+            CancellationToken.None);
+        using var connection = connected.Connection;
+        server.Kill(1);
+        server.Kill(2);
+
+        // The survivor steps down once it misses the others for an election timeout (1 s by default).
+        var client = connection.Clients[0];
+        for (var i = 0; i < 100; i++)
+        {
+            var status = await connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync, CancellationToken.None);
+            if (status.Leader == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        // "hasleader" is the metadata etcdctl and EtcdPS's watches send to be refused at once rather than wait for quorum.
+        var error = await Assert.ThrowsAsync<EtcdException>(() => connection.CallEndpointAsync(client, (c, o) =>
+        {
+            var headers = o.Headers ?? [];
+            headers.Add("hasleader", "true");
+            return c.KV.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("k") }, o.WithHeaders(headers)).ResponseAsync;
+        }, CancellationToken.None));
+        Assert.Equal("EtcdNoLeader", error.ErrorId);
+        Assert.Equal(EtcdErrorCategory.ResourceUnavailable, error.Category);
+    }
+}
