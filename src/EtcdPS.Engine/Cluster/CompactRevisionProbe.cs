@@ -9,12 +9,26 @@ namespace EtcdPS.Engine.Cluster;
 /// One count-only read at revision 1 tells whether history was ever compacted (the usual answer is "no");
 /// when it was, a watch from revision 1 is cancelled by the server with the exact compact revision.
 /// A binary search of count-only reads is the fallback when the watch gives no answer.
+/// A user whose roles do not cover the probe key cannot learn it this way: the compact revision is then unknown (0).
 /// </summary>
 internal static class CompactRevisionProbe
 {
     private static readonly ByteString ProbeKey = ByteString.CopyFrom(0);
 
     public static async Task<long> FindAsync(EtcdConnection connection, Connection.EndpointClient client, long currentRevision,
+        CancellationToken cancellation)
+    {
+        try
+        {
+            return await SearchAsync(connection, client, currentRevision, cancellation).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<long> SearchAsync(EtcdConnection connection, Connection.EndpointClient client, long currentRevision,
         CancellationToken cancellation)
     {
         if (currentRevision <= 1 || !await IsCompactedAsync(connection, client, 1, cancellation).ConfigureAwait(false))

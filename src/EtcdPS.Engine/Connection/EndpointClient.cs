@@ -49,6 +49,9 @@ internal sealed class EndpointClient : IDisposable
     /// <summary>The endpoint as a normalized URL, e.g. <c>https://10.0.0.5:2379</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>True for an https endpoint: gRPC failures are then read as possible TLS failures.</summary>
+    public bool UsesTls => Address.Scheme == Uri.UriSchemeHttps;
+
     /// <summary>The endpoint the way etcdctl prints it.</summary>
     public string Name => Address.GetLeftPart(UriPartial.Authority);
 

@@ -17,6 +17,7 @@ public sealed class EtcdConnection : IDisposable
     private string? _token;
     private int _preferred;
     private bool _disposed;
+    private bool _unresolved;
 
     internal EtcdConnection(EtcdConnectionOptions options, TlsMaterial? tls, EndpointClient[] clients)
     {
@@ -66,6 +67,9 @@ public sealed class EtcdConnection : IDisposable
     internal IReadOnlyList<EndpointClient> Clients => _clients;
     internal bool HasCredential => _credential is not null;
 
+    /// <summary>True when a credential was given but the cluster has authentication disabled: calls carry no token.</summary>
+    internal bool CredentialNotNeeded { get; private set; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({string.Join(",", Endpoints)})";
 
@@ -112,7 +116,7 @@ public sealed class EtcdConnection : IDisposable
                 Volatile.Write(ref _preferred, index);
                 return result;
             }
-            catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.Unavailable && !cancellation.IsCancellationRequested)
+            catch (EtcdException ex) when (EtcdErrors.IsRetryableOnAnotherEndpoint(ex) && !cancellation.IsCancellationRequested)
             {
                 last = ex;
             }
@@ -144,7 +148,7 @@ public sealed class EtcdConnection : IDisposable
             }
             catch (RpcException ex)
             {
-                throw EtcdErrors.FromRpc(ex, target, client.Address.Scheme == Uri.UriSchemeHttps);
+                throw EtcdErrors.FromRpc(ex, target, client.UsesTls);
             }
         }
     }
@@ -164,12 +168,28 @@ public sealed class EtcdConnection : IDisposable
                 new CallOptions(deadline: DateTime.UtcNow + Options.DialTimeout + Options.CommandTimeout, cancellationToken: cancellation))
                 .ConfigureAwait(false);
             _token = response.Token;
+            CredentialNotNeeded = false;
+        }
+        catch (RpcException ex) when (!cancellation.IsCancellationRequested && IsAuthNotEnabled(ex))
+        {
+            // etcdctl goes on without a token in this case; so does the connection, and the caller warns.
+            _token = null;
+            CredentialNotNeeded = true;
         }
         catch (RpcException ex) when (!cancellation.IsCancellationRequested)
         {
-            throw EtcdErrors.FromRpc(ex, client.Name, client.Address.Scheme == Uri.UriSchemeHttps);
+            throw EtcdErrors.FromRpc(ex, client.Name, client.UsesTls);
         }
     }
+
+    /// <summary>A closed stand-in for a connection name that names no connection; using it fails with EtcdNotConnected.</summary>
+    internal static EtcdConnection Unresolved(string name) =>
+        new(new EtcdConnectionOptions { Endpoints = [], Name = name }, null, []) { _unresolved = true, _disposed = true };
+
+    /// <summary>Why this connection cannot be used: it was closed, or its name named no connection.</summary>
+    internal EtcdException NotConnectedError() => _unresolved
+        ? EtcdErrors.NotConnected($"There is no etcd connection named '{Name}' in this session.", Name)
+        : EtcdErrors.NotConnected($"The connection '{Name}' was closed.", Name);
 
     /// <summary>A connection to other endpoints of the same cluster with the same TLS, credential and token.</summary>
     internal EtcdConnection WithEndpoints(IEnumerable<string> endpoints)
@@ -198,6 +218,9 @@ public sealed class EtcdConnection : IDisposable
         }
     }
 
+    private static bool IsAuthNotEnabled(RpcException ex) =>
+        ex.Status.Detail?.Contains("authentication is not enabled", StringComparison.Ordinal) == true;
+
     private static bool IsExpiredToken(RpcException ex) =>
         ex.Status.Detail?.Contains("invalid auth token", StringComparison.Ordinal) == true;
 
@@ -205,8 +228,7 @@ public sealed class EtcdConnection : IDisposable
     {
         if (_disposed)
         {
-            throw new EtcdException(EtcdErrorIds.NotConnected, EtcdErrorCategory.InvalidOperation,
-                $"The connection '{Name}' was closed.", Name, "Connect again with Connect-Etcd.");
+            throw NotConnectedError();
         }
     }
 }

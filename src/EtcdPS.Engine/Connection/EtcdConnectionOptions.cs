@@ -19,7 +19,7 @@ internal sealed record EtcdConnectionOptions
     public TimeSpan CommandTimeout { get; init; } = DefaultCommandTimeout;
 
     /// <summary>True when any TLS material was given: scheme-less endpoints then use https, like etcdctl.</summary>
-    public bool WantsTls => CaCertPath is not null || CertPath is not null || SkipCertificateCheck;
+    public bool WantsTls => CaCertPath is not null || CertPath is not null || KeyPath is not null || SkipCertificateCheck;
 
     /// <summary>
     /// Reads the variables etcdctl reads. Returns null when ETCDCTL_ENDPOINTS is not set.

@@ -3,8 +3,14 @@ using Google.Protobuf;
 
 namespace EtcdPS.Engine.Connection;
 
-/// <summary>The outcome of a connect: the connection, and the endpoints that did not answer (the rest still work).</summary>
-internal sealed record ConnectResult(EtcdConnection Connection, IReadOnlyList<EtcdException> UnreachableEndpoints);
+/// <summary>
+/// The outcome of a connect: the connection, the endpoints that did not answer (the rest still work), and every
+/// warning for the user (those endpoints' failures, a credential the cluster did not need).
+/// </summary>
+internal sealed record ConnectResult(EtcdConnection Connection, IReadOnlyList<EtcdException> UnreachableEndpoints)
+{
+    public IReadOnlyList<string> Warnings { get; init; } = UnreachableEndpoints.Select(f => f.Message).ToArray();
+}
 
 /// <summary>Opens a connection and proves the cluster answers before anyone relies on it.</summary>
 internal static class EtcdConnector
@@ -37,7 +43,13 @@ internal static class EtcdConnector
             var reachable = clients.Where((_, i) => probes[i].Result is StatusResponse).First();
             await connection.AuthenticateAsync(reachable, cancellation).ConfigureAwait(false);
             await VerifyAccessAsync(connection, cancellation).ConfigureAwait(false);
-            return new ConnectResult(connection, failures);
+            var warnings = failures.Select(f => f.Message).ToList();
+            if (connection.CredentialNotNeeded)
+            {
+                warnings.Add($"etcd at {reachable.Name} does not have authentication enabled: the credential for user '{connection.User}' was not needed and is not used.");
+            }
+
+            return new ConnectResult(connection, failures) { Warnings = warnings };
         }
         catch
         {

@@ -52,15 +52,7 @@ internal sealed class TlsMaterial
 
             RequireFile(options.CertPath, "client certificate");
             RequireFile(options.KeyPath, "client key");
-            try
-            {
-                client = X509Certificate2.CreateFromPemFile(options.CertPath, options.KeyPath);
-            }
-            catch (CryptographicException ex)
-            {
-                // The message names the files, never their content: a key file must not end up in a log.
-                throw NotACertificate(options.CertPath, "client certificate and key", ex);
-            }
+            client = LoadClientCertificate(options.CertPath, options.KeyPath);
         }
 
         return new TlsMaterial(roots, client, options.SkipCertificateCheck);
@@ -103,6 +95,68 @@ internal sealed class TlsMaterial
         }
 
         return custom.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
+    }
+
+    /// <summary>
+    /// The client certificate with its key. Each failure names the file at fault (the certificate or the key), never
+    /// its content: a key file must not end up in a log.
+    /// </summary>
+    private static X509Certificate2 LoadClientCertificate(string certPath, string keyPath)
+    {
+        try
+        {
+            // The one-path CreateFromPemFile would look for a key in the certificate file too; this reads the certificate only.
+            using var alone = X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
+        }
+        catch (CryptographicException ex)
+        {
+            throw NotACertificate(certPath, "client certificate", ex);
+        }
+
+        var keyLabel = FindPrivateKeyLabel(keyPath);
+        if (keyLabel is null)
+        {
+            throw new EtcdException(EtcdErrorIds.InvalidCertificate, EtcdErrorCategory.InvalidData,
+                $"The file '{keyPath}' is not a PEM private key.", keyPath,
+                "Give the client certificate's private key with -KeyPath (-----BEGIN PRIVATE KEY-----, -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----), as etcdctl takes.");
+        }
+
+        if (keyLabel == "ENCRYPTED PRIVATE KEY")
+        {
+            throw new EtcdException(EtcdErrorIds.InvalidCertificate, EtcdErrorCategory.InvalidData,
+                $"The private key in '{keyPath}' is encrypted with a password.", keyPath,
+                "Give an unencrypted PEM key, as etcdctl takes (openssl pkey -in <encrypted key> -out <key>).");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certPath, keyPath);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            // The certificate alone loaded and the file holds a key: they do not belong together (or the key is damaged).
+            throw new EtcdException(EtcdErrorIds.InvalidCertificate, EtcdErrorCategory.InvalidData,
+                $"The private key in '{keyPath}' does not match the client certificate '{certPath}' (or cannot be read).", keyPath,
+                "Give the key that was issued with the certificate: the -CertPath and -KeyPath files must be a pair, as in etcd's --cert-file and --key-file.", ex);
+        }
+    }
+
+    /// <summary>The PEM label of the first private key in the file, or null when it holds none.</summary>
+    private static string? FindPrivateKeyLabel(string path)
+    {
+        ReadOnlySpan<char> pem = File.ReadAllText(path);
+        while (PemEncoding.TryFind(pem, out var fields))
+        {
+            var label = pem[fields.Label].ToString();
+            if (label.EndsWith("PRIVATE KEY", StringComparison.Ordinal))
+            {
+                return label;
+            }
+
+            pem = pem[fields.Location.End..];
+        }
+
+        return null;
     }
 
     private static void RequireFile(string path, string what)

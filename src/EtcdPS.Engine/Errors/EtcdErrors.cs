@@ -26,6 +26,16 @@ public static class EtcdErrorIds
     public const string InvalidArgument = "EtcdInvalidArgument";
     public const string RequestTooLarge = "EtcdRequestTooLarge";
     public const string ServerError = "EtcdServerError";
+    public const string MessageTooLarge = "EtcdMessageTooLarge";
+    public const string TooManyRequests = "EtcdTooManyRequests";
+    public const string RequestTimedOut = "EtcdRequestTimedOut";
+    public const string NoLeader = "EtcdNoLeader";
+    public const string Cancelled = "EtcdCancelled";
+    public const string WatchCanceled = "EtcdWatchCanceled";
+    public const string NotInstalled = "EtcdNotInstalled";
+    public const string LabStartFailed = "EtcdLabStartFailed";
+    public const string LabRunning = "EtcdLabRunning";
+    public const string LabNotFound = "EtcdLabNotFound";
 #pragma warning restore CS1591
 }
 
@@ -95,6 +105,35 @@ internal static class EtcdErrors
                 "Compact (Invoke-EtcdCompaction), defragment every member (Invoke-EtcdDefragmentation), then Clear-EtcdAlarm.", ex);
         }
 
+        if (ex.StatusCode == StatusCode.ResourceExhausted && IsMessageTooLarge(detail))
+        {
+            // gRPC's own size limit, not etcd's: etcd's server accepts --max-request-bytes plus 512 KiB of framing.
+            return new EtcdException(EtcdErrorIds.MessageTooLarge, EtcdErrorCategory.InvalidArgument,
+                $"A gRPC message to or from {target} exceeded the maximum message size: {detail}", target,
+                "Write a smaller value or fewer operations per request, read large ranges in pages (or a narrower prefix), or raise the server's --max-request-bytes.", ex);
+        }
+
+        if (detail.Contains("too many requests", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.TooManyRequests, EtcdErrorCategory.ResourceUnavailable,
+                $"etcd at {target} is overloaded: it has too many requests it has not applied yet.", target,
+                "Retry after a short wait; check the member's disk latency and load (Get-EtcdStatus shows RaftIndex and RaftAppliedIndex).", ex);
+        }
+
+        if (detail.Contains("etcdserver: no leader", StringComparison.Ordinal) || detail.Contains("etcdserver: leader changed", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.NoLeader, EtcdErrorCategory.ResourceUnavailable,
+                $"etcd at {target} could not serve the request because the cluster has no leader (or the leader changed meanwhile): {detail}", target,
+                "Retry in a few seconds; if it persists, check that a majority of members runs and can reach each other (Get-EtcdStatus -Cluster, Test-EtcdHealth -Cluster).", ex);
+        }
+
+        if (detail.Contains("etcdserver: request timed out", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.RequestTimedOut, EtcdErrorCategory.OperationTimeout,
+                $"etcd at {target} timed out processing the request inside the cluster: {detail}", target,
+                "Retry; if it persists, check quorum (Test-EtcdHealth -Cluster), the members' disk latency and the network between members.", ex);
+        }
+
         if (detail.Contains("request is too large", StringComparison.Ordinal))
         {
             return new EtcdException(EtcdErrorIds.RequestTooLarge, EtcdErrorCategory.InvalidArgument,
@@ -110,14 +149,14 @@ internal static class EtcdErrors
             StatusCode.DeadlineExceeded => new EtcdException(EtcdErrorIds.Timeout, EtcdErrorCategory.OperationTimeout,
                 $"etcd at {target} did not answer in time.", target,
                 "Check the endpoint, or raise -CommandTimeout/-DialTimeout of Connect-Etcd.", ex),
-            StatusCode.Cancelled => new EtcdException("EtcdCancelled", EtcdErrorCategory.OperationStopped,
+            StatusCode.Cancelled => new EtcdException(EtcdErrorIds.Cancelled, EtcdErrorCategory.OperationStopped,
                 $"The call to {target} was cancelled.", target, null, ex),
             StatusCode.NotFound => new EtcdException(EtcdErrorIds.KeyNotFound, EtcdErrorCategory.ObjectNotFound,
                 $"etcd at {target} reports: {detail}", target, null, ex),
             StatusCode.InvalidArgument or StatusCode.OutOfRange => new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
                 $"etcd at {target} rejected the request: {detail}", target, null, ex),
-            StatusCode.ResourceExhausted => new EtcdException(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
-                $"etcd at {target} is out of resources: {detail}", target, null, ex),
+            StatusCode.ResourceExhausted => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.NotSpecified,
+                $"etcd at {target} is out of resources: {detail}", target, "Retry later; check the member's load and logs.", ex),
             _ => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.NotSpecified,
                 $"etcd at {target} failed: {detail}", target, null, ex),
         };
@@ -139,6 +178,22 @@ internal static class EtcdErrors
     /// <summary>True for failures where another endpoint may answer: the member is down or unreachable.</summary>
     public static bool IsEndpointFailure(RpcException ex) =>
         ex.StatusCode == StatusCode.Unavailable && !IsTlsFailure(ex);
+
+    /// <summary>
+    /// True for mapped failures where another member may still answer an idempotent call: this one is unreachable,
+    /// has no leader (it may be cut off from the majority), or timed out inside raft.
+    /// </summary>
+    public static bool IsRetryableOnAnotherEndpoint(EtcdException ex) =>
+        ex.ErrorId is EtcdErrorIds.Unavailable or EtcdErrorIds.NoLeader or EtcdErrorIds.RequestTimedOut;
+
+    /// <summary>The one "not connected" failure, whichever way the session lacks a usable connection.</summary>
+    public static EtcdException NotConnected(string message, object? target = null) =>
+        new(EtcdErrorIds.NotConnected, EtcdErrorCategory.InvalidOperation, message, target,
+            "Run Connect-Etcd -Endpoint <url> (or Start-EtcdLab for a local lab), or set ETCDCTL_ENDPOINTS; Get-EtcdConnection lists this session's connections.");
+
+    private static bool IsMessageTooLarge(string detail) =>
+        detail.Contains("larger than max", StringComparison.Ordinal)
+        || detail.Contains("exceeds the maximum configured message size", StringComparison.Ordinal);
 
     private static string InnermostMessage(Exception ex)
     {

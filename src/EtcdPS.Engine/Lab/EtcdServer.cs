@@ -90,7 +90,7 @@ internal sealed class EtcdServer : IDisposable
     }
 
     private static EtcdException NotInstalled(string message) =>
-        new("EtcdNotInstalled", EtcdErrorCategory.ObjectNotFound, message, "etcd",
+        new(EtcdErrorIds.NotInstalled, EtcdErrorCategory.ObjectNotFound, message, "etcd",
             "Install etcd: on Debian/Ubuntu 'sudo apt-get update && sudo apt-get install -y etcd-server etcd-client'; elsewhere put etcd on PATH.");
 
     public static async Task<EtcdServer> StartAsync(EtcdServerOptions options, CancellationToken cancellation)
@@ -307,7 +307,7 @@ internal sealed class EtcdServer : IDisposable
                 cancellation.ThrowIfCancellationRequested();
                 if (member.Process is { HasExited: true })
                 {
-                    throw new EtcdException("EtcdLabStartFailed", EtcdErrorCategory.ResourceUnavailable,
+                    throw new EtcdException(EtcdErrorIds.LabStartFailed, EtcdErrorCategory.ResourceUnavailable,
                         $"etcd member {member.Name} exited at start; see {Path.Combine(DataPath, member.Name + ".log")}.", member.ClientUrl,
                         "Check the log; a port may be in use or the data folder not writable.");
                 }
@@ -319,7 +319,7 @@ internal sealed class EtcdServer : IDisposable
 
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new EtcdException("EtcdLabStartFailed", EtcdErrorCategory.OperationTimeout,
+                    throw new EtcdException(EtcdErrorIds.LabStartFailed, EtcdErrorCategory.OperationTimeout,
                         $"etcd member {member.Name} did not become ready in {limit.TotalSeconds:0} s.", member.ClientUrl,
                         "Check the member log in " + DataPath);
                 }

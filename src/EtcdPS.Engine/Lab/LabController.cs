@@ -29,7 +29,7 @@ internal static class LabController
 
         if (LabRegistry.Find(options.Name) is not null)
         {
-            throw new EtcdException("EtcdLabRunning", EtcdErrorCategory.ResourceExists,
+            throw new EtcdException(EtcdErrorIds.LabRunning, EtcdErrorCategory.ResourceExists,
                 $"A lab named '{options.Name}' is already running in this session.", options.Name,
                 $"Stop it first with Stop-EtcdLab -Name {options.Name}, or give another -Name.");
         }
@@ -61,7 +61,7 @@ internal static class LabController
 
             if (!LabRegistry.TryAdd(instance))
             {
-                throw new EtcdException("EtcdLabRunning", EtcdErrorCategory.ResourceExists,
+                throw new EtcdException(EtcdErrorIds.LabRunning, EtcdErrorCategory.ResourceExists,
                     $"A lab named '{options.Name}' was started meanwhile.", options.Name, "Give another -Name.");
             }
 
@@ -120,7 +120,7 @@ internal static class LabController
             {
                 return await EtcdServer.StartAsync(serverOptions, cancellation).ConfigureAwait(false);
             }
-            catch (EtcdException ex) when (ex.ErrorId == "EtcdLabStartFailed" && attempt < 3 && serverOptions.BasePort is not null)
+            catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.LabStartFailed && attempt < 3 && serverOptions.BasePort is not null)
             {
                 // Another process took a port between the check and etcd's bind: try the ports above,
                 // with a clean data folder (a member that failed may have written a WAL for the old ports).

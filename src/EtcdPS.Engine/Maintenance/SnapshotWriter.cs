@@ -122,7 +122,7 @@ internal static class SnapshotWriter
             }
             catch (RpcException ex)
             {
-                throw EtcdErrors.FromRpc(ex, client.Name);
+                throw EtcdErrors.FromRpc(ex, client.Name, client.UsesTls);
             }
 
             await file.FlushAsync(cancellation).ConfigureAwait(false);

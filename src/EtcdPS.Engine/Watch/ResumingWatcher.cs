@@ -139,7 +139,8 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 continue;
             }
 
-            if (failure is EtcdException { ErrorId: not (EtcdErrorIds.Unavailable or EtcdErrorIds.Timeout or EtcdErrorIds.ServerError or "EtcdCancelled") } fatal)
+            if (failure is EtcdException { ErrorId: not (EtcdErrorIds.Unavailable or EtcdErrorIds.NoLeader or EtcdErrorIds.RequestTimedOut or EtcdErrorIds.Timeout
+                or EtcdErrorIds.ServerError or EtcdErrorIds.Cancelled) } fatal)
             {
                 throw fatal;
             }
@@ -191,7 +192,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         var reason = response.CancelReason ?? string.Empty;
         if (reason.Contains("no leader", StringComparison.Ordinal))
         {
-            return new EtcdException(EtcdErrorIds.Unavailable, EtcdErrorCategory.ConnectionError,
+            return new EtcdException(EtcdErrorIds.NoLeader, EtcdErrorCategory.ResourceUnavailable,
                 $"The member {endpoint} lost its leader and cancelled the watch.", endpoint);
         }
 
@@ -209,7 +210,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 "Use a user whose role grants read access to this key range.");
         }
 
-        return new EtcdException("EtcdWatchCanceled", EtcdErrorCategory.InvalidOperation,
+        return new EtcdException(EtcdErrorIds.WatchCanceled, EtcdErrorCategory.InvalidOperation,
             $"etcd at {endpoint} cancelled the watch: {reason}", endpoint);
     }
 

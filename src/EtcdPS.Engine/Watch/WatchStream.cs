@@ -99,7 +99,7 @@ internal sealed class WatchStream(ResumingWatcher owner, EndpointClient client, 
 
         return ex switch
         {
-            RpcException rpc => EtcdErrors.FromRpc(rpc, client.Name),
+            RpcException rpc => EtcdErrors.FromRpc(rpc, client.Name, client.UsesTls),
             _ => new EtcdException(EtcdErrorIds.Unavailable, EtcdErrorCategory.ConnectionError,
                 $"The watch stream from {client.Name} failed: {ex.Message}", client.Name, null, ex),
         };

@@ -72,7 +72,7 @@ internal sealed class RunspaceConnections
     {
         lock (_gate)
         {
-            foreach (var old in _connections.Where(c => c.Name == connection.Name).ToArray())
+            foreach (var old in _connections.Where(c => string.Equals(c.Name, connection.Name, StringComparison.OrdinalIgnoreCase)).ToArray())
             {
                 _connections.Remove(old);
                 old.Dispose();

@@ -16,17 +16,6 @@ internal static class ErrorRecords
         return record;
     }
 
-    public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message, string? recommendedAction = null)
-    {
-        var record = new ErrorRecord(new InvalidOperationException(message), errorId, category, target);
-        if (recommendedAction is not null)
-        {
-            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction };
-        }
-
-        return record;
-    }
-
     private static ErrorCategory ToCategory(EtcdErrorCategory category) => category switch
     {
         EtcdErrorCategory.ConnectionError => ErrorCategory.ConnectionError,

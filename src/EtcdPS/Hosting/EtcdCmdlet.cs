@@ -9,9 +9,11 @@ namespace EtcdPS.Commands;
 /// </summary>
 public abstract class EtcdCmdlet : AsyncPSCmdlet
 {
-    /// <summary>The connection to use; the runspace's default connection when omitted.</summary>
+    /// <summary>The connection to use, or its name; the runspace's default connection when omitted.</summary>
     [Parameter]
     [ValidateNotNull]
+    [ConnectionNameTransformation]
+    [ArgumentCompleter(typeof(Connection.ConnectionNameCompleter))]
     public EtcdConnection? Connection { get; set; }
 
     /// <summary>Resolves the connection: -Connection, the default one, or one made from ETCDCTL_* variables.</summary>
@@ -19,7 +21,7 @@ public abstract class EtcdCmdlet : AsyncPSCmdlet
     {
         if (Connection is not null)
         {
-            return Connection;
+            return Connection.IsClosed ? throw Connection.NotConnectedError() : Connection;
         }
 
         var registry = Connections;
@@ -29,13 +31,11 @@ public abstract class EtcdCmdlet : AsyncPSCmdlet
         }
 
         var options = EtcdConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariable)
-            ?? throw new EtcdException(EtcdErrorIds.NotConnected, EtcdErrorCategory.InvalidOperation,
-                "There is no etcd connection in this session and ETCDCTL_ENDPOINTS is not set.", null,
-                "Run Connect-Etcd -Endpoint <url> first (or Start-EtcdLab for a local lab), or set ETCDCTL_ENDPOINTS.");
+            ?? throw EtcdErrors.NotConnected("There is no etcd connection in this session and ETCDCTL_ENDPOINTS is not set.");
         var result = await EtcdConnector.ConnectAsync(options, cancellation).ConfigureAwait(false);
-        foreach (var failure in result.UnreachableEndpoints)
+        foreach (var warning in result.Warnings)
         {
-            await WriteWarningAsync(failure.Message).ConfigureAwait(false);
+            await WriteWarningAsync(warning).ConfigureAwait(false);
         }
 
         registry.Add(result.Connection);

@@ -43,12 +43,36 @@ public sealed class TestEtcdHealthCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 
-    /// <summary>Return one boolean: true when every endpoint is healthy.</summary>
+    /// <summary>Return one boolean: true when every endpoint is healthy, false when one is not or none can be reached.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
+    {
+        if (!Quiet)
+        {
+            await CheckAsync(cancellation).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await CheckAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (!IsUsageError(ex))
+        {
+            // The cluster could not be reached or asked (connect from ETCDCTL_*, the member list of -Cluster): unhealthy.
+            await WriteVerboseAsync($"Unhealthy: {ex.Message}").ConfigureAwait(false);
+            await WriteObjectAsync(false).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Mistakes of the caller, not facts about the cluster: -Quiet still reports them as errors.</summary>
+    private static bool IsUsageError(EtcdException ex) => ex.ErrorId is EtcdErrorIds.NotConnected or EtcdErrorIds.InvalidEndpoint
+        or EtcdErrorIds.InvalidArgument or EtcdErrorIds.CertificateNotFound or EtcdErrorIds.InvalidCertificate;
+
+    private async Task CheckAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var allHealthy = true;

@@ -78,9 +78,9 @@ public sealed class ConnectEtcdCommand : AsyncPSCmdlet
             CommandTimeout = CommandTimeout,
         };
         var result = await EtcdConnector.ConnectAsync(options, cancellation).ConfigureAwait(false);
-        foreach (var failure in result.UnreachableEndpoints)
+        foreach (var warning in result.Warnings)
         {
-            await WriteWarningAsync(failure.Message).ConfigureAwait(false);
+            await WriteWarningAsync(warning).ConfigureAwait(false);
         }
 
         Connections.Add(result.Connection);

@@ -18,9 +18,12 @@ internal static class ConnectionNames
         return connections.Where(c => patterns.Any(p => p.IsMatch(c.Name)));
     }
 
-    public static ErrorRecord NotFound(string name) =>
-        ErrorRecords.Create(EtcdErrorIds.NotConnected, ErrorCategory.ObjectNotFound, name,
-            $"There is no etcd connection named '{name}' in this session.", "List the connections with Get-EtcdConnection.");
+    /// <summary>The connection of that exact name, compared without regard to case as PowerShell compares names.</summary>
+    public static EtcdConnection? Find(IEnumerable<EtcdConnection> connections, string name) =>
+        connections.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static EtcdException NotFound(string name) =>
+        EtcdErrors.NotConnected($"There is no etcd connection named '{name}' in this session.", name);
 }
 
 /// <summary>Completes the names of this session's connections.</summary>

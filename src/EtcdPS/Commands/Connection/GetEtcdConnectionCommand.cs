@@ -51,10 +51,10 @@ public sealed class SwitchEtcdConnectionCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var connection = ConnectionRegistry.Current.All.FirstOrDefault(c => c.Name == Name);
+        var connection = ConnectionNames.Find(ConnectionRegistry.Current.All, Name);
         if (connection is null)
         {
-            WriteError(ConnectionNames.NotFound(Name));
+            WriteError(ErrorRecords.From(ConnectionNames.NotFound(Name)));
             return;
         }
 
@@ -97,16 +97,21 @@ public sealed class DisconnectEtcdCommand : PSCmdlet
             : All ? registry.All
             : Name is null ? registry.All.Where(c => c.IsDefault)
             : ConnectionNames.Select(registry.All, Name);
-        var any = false;
-        foreach (var connection in targets.ToArray())
+        var closed = targets.ToArray();
+        foreach (var connection in closed)
         {
             registry.Remove(connection);
-            any = true;
         }
 
-        if (!any && Name is not null && !WildcardPattern.ContainsWildcardCharacters(string.Join("", Name)))
+        if (ParameterSetName == ByNameSet && !All)
         {
-            WriteError(ConnectionNames.NotFound(string.Join(", ", Name)));
+            foreach (var name in Name ?? [])
+            {
+                if (!WildcardPattern.ContainsWildcardCharacters(name) && ConnectionNames.Find(closed, name) is null)
+                {
+                    WriteError(ErrorRecords.From(ConnectionNames.NotFound(name)));
+                }
+            }
         }
     }
 }

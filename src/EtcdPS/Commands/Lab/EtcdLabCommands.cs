@@ -119,8 +119,8 @@ public sealed class StopEtcdLabCommand : AsyncPSCmdlet
         {
             if (!WildcardPattern.ContainsWildcardCharacters(name) && !targets.Any(t => string.Equals(t.Lab.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
-                await WriteErrorAsync(ErrorRecords.Create("EtcdLabNotFound", ErrorCategory.ObjectNotFound, name,
-                    $"There is no running lab named '{name}' in this process.", "Start one with Start-EtcdLab.")).ConfigureAwait(false);
+                await WriteErrorAsync(new EtcdException(EtcdErrorIds.LabNotFound, EtcdErrorCategory.ObjectNotFound,
+                    $"There is no running lab named '{name}' in this process.", name, "Start one with Start-EtcdLab.")).ConfigureAwait(false);
             }
         }
 

@@ -1,0 +1,92 @@
+using System.Net;
+using Authpb;
+using EtcdPS.Engine.Connection;
+using EtcdPS.Engine.Lab;
+using Etcdserverpb;
+using Google.Protobuf;
+
+namespace EtcdPS.Tests.Cluster;
+
+/// <summary>Get-EtcdStatus for a user whose roles do not cover the compact-revision probe's key.</summary>
+public sealed class RestrictedUserStatusTests(AuthEtcdFixture etcd) : IClassFixture<AuthEtcdFixture>, IAsyncLifetime
+{
+    private const string User = "app-reader";
+    private const string Password = "Reader-Pa55word";
+    private readonly PwshSession _pwsh = new();
+
+    public async Task InitializeAsync()
+    {
+        var connected = await EtcdConnector.ConnectAsync(
+            etcd.Server.ConnectionOptions(credential: new NetworkCredential("root", AuthEtcdFixture.RootPassword)), CancellationToken.None);
+        using var root = connected.Connection;
+        await root.CallAsync((c, o) => c.Auth.UserAddAsync(new AuthUserAddRequest { Name = User, Password = Password }, o).ResponseAsync, CancellationToken.None);
+        await root.CallAsync((c, o) => c.Auth.RoleAddAsync(new AuthRoleAddRequest { Name = "app" }, o).ResponseAsync, CancellationToken.None);
+        await root.CallAsync((c, o) => c.Auth.RoleGrantPermissionAsync(new AuthRoleGrantPermissionRequest
+        {
+            Name = "app",
+            Perm = new Permission { PermType = Permission.Types.Type.Read, Key = ByteString.CopyFromUtf8("/app/"), RangeEnd = ByteString.CopyFromUtf8("/app0") },
+        }, o).ResponseAsync, CancellationToken.None);
+        await root.CallAsync((c, o) => c.Auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = User, Role = "app" }, o).ResponseAsync, CancellationToken.None);
+        // Past revision 1, so the probe really reads.
+        for (var i = 0; i < 3; i++)
+        {
+            await root.CallAsync((c, o) => c.KV.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8($"/app/{i}"), Value = ByteString.CopyFromUtf8("v") }, o).ResponseAsync,
+                CancellationToken.None, idempotent: false);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        _pwsh.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Status_of_a_user_without_access_to_the_probe_key_has_compact_revision_zero_and_no_error()
+    {
+        _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('{User}', (ConvertTo-SecureString '{Password}' -AsPlainText -Force)))");
+        var result = _pwsh.Invoke("Get-EtcdStatus");
+        Assert.Empty(result.Errors);
+        var status = Assert.Single(result.Output);
+        Assert.Equal(0L, (long)status.Properties["CompactRevision"].Value);
+        Assert.True((long)status.Properties["Revision"].Value >= 4);
+        // The user really may not read the probe key: the fix hides a denial, not a missing check.
+        Assert.Equal("EtcdPermissionDenied", _pwsh.Invoke("Get-EtcdKey -Prefix ''").FirstErrorId);
+    }
+}
+
+/// <summary>Test-EtcdHealth -Quiet answers $false rather than failing when the cluster cannot be reached.</summary>
+public sealed class QuietHealthTests : IDisposable
+{
+    private readonly PwshSession _pwsh = new();
+
+    // Unreachable ETCDCTL_ENDPOINTS is covered in tests/pester/Connection.Tests.ps1: the variable is process-wide,
+    // and xunit runs test classes in parallel.
+    public void Dispose() => _pwsh.Dispose();
+
+    [Fact]
+    public async Task Quiet_is_false_when_the_member_list_of_Cluster_cannot_be_read()
+    {
+        using var server = await EtcdServer.StartAsync(new EtcdServerOptions(), CancellationToken.None);
+        _pwsh.Run($"Connect-Etcd {server.ClientUrls[0]}");
+        Assert.True((bool)Assert.Single(_pwsh.Run("Test-EtcdHealth -Quiet -Cluster")).BaseObject);
+        server.Kill(0);
+        foreach (var script in new[] { "Test-EtcdHealth -Quiet -Cluster", "Test-EtcdHealth -Quiet" })
+        {
+            var result = _pwsh.Invoke(script);
+            Assert.Empty(result.Errors);
+            Assert.False((bool)Assert.Single(result.Output).BaseObject);
+        }
+
+        // Without -Quiet, the failure is still an error with its id.
+        Assert.Equal("EtcdUnavailable", _pwsh.Invoke("Test-EtcdHealth -Cluster").FirstErrorId);
+    }
+
+    [Fact]
+    public void Quiet_still_reports_that_there_is_no_connection_at_all()
+    {
+        var result = _pwsh.Invoke("Remove-Item Env:ETCDCTL_ENDPOINTS -ErrorAction Ignore; Test-EtcdHealth -Quiet");
+        Assert.Equal("EtcdNotConnected", result.FirstErrorId);
+        Assert.Empty(result.Output);
+    }
+}
