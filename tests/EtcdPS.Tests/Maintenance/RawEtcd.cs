@@ -24,7 +24,7 @@ internal sealed class RawEtcd(string endpoint) : IDisposable
     public long Count(string prefix)
     {
         var key = System.Text.Encoding.UTF8.GetBytes(prefix);
-        return KV.Range(new RangeRequest { Key = ByteString.CopyFrom(key), RangeEnd = ByteString.CopyFrom(Engine.Writes.KeyWriter.PrefixEnd(key)), CountOnly = true }).Count;
+        return KV.Range(new RangeRequest { Key = ByteString.CopyFrom(key), RangeEnd = ByteString.CopyFrom(Engine.Keys.KeyRange.PrefixEnd(key)), CountOnly = true }).Count;
     }
 
     /// <summary>The whole keyspace with every field of every key, and the revision: equal before and after means nothing changed.</summary>
