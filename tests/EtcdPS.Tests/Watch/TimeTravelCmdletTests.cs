@@ -5,24 +5,8 @@ using Google.Protobuf;
 namespace EtcdPS.Tests.Watch;
 
 /// <summary>Get-EtcdKeyHistory, Compare-EtcdRevision and Measure-EtcdRevisionRate against one real etcd.</summary>
-public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : IClassFixture<SingleEtcdFixture>, IDisposable
+public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint, connect: true), IClassFixture<SingleEtcdFixture>
 {
-    private readonly PwshSession _pwsh = CreateSession(etcd);
-    private readonly RawEtcd _raw = new(etcd.Endpoint);
-
-    private static PwshSession CreateSession(SingleEtcdFixture etcd)
-    {
-        var pwsh = new PwshSession();
-        pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
-        return pwsh;
-    }
-
-    public void Dispose()
-    {
-        _pwsh.Dispose();
-        _raw.Dispose();
-    }
-
     [Fact]
     public void History_shows_versions_newest_first_with_the_deletion_and_the_recreation()
     {

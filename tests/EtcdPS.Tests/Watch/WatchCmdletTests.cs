@@ -6,16 +6,8 @@ using Google.Protobuf;
 
 namespace EtcdPS.Tests.Watch;
 
-public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<SingleEtcdFixture>, IDisposable
+public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint), IClassFixture<SingleEtcdFixture>
 {
-    private readonly PwshSession _pwsh = new();
-    private readonly RawEtcd _raw = new(etcd.Endpoint);
-
-    public void Dispose()
-    {
-        _pwsh.Dispose();
-        _raw.Dispose();
-    }
 
     [Fact]
     public void Replays_history_from_a_revision_with_prev_values_deletes_and_kubernetes_fields()
@@ -24,7 +16,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
         _raw.Put("/registry/pods/web/web-0", "b");
         var deleted = _raw.Delete("/registry/pods/web/web-0");
         _raw.Put("/other/x", "not watched");
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         var events = _pwsh.Run($"Watch-EtcdPrefix /registry/pods/web/ -Revision {first} -PrevKv -Count 3");
         Assert.Equal(3, events.Count);
         Assert.Equal(new[] { "Put", "Put", "Delete" }, events.Select(e => e.Properties["Type"].Value.ToString()));
@@ -50,7 +42,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
         _raw.Delete("/filter/k");
         _raw.Put("/filter/k", "2");
         _raw.Delete("/filter/k");
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         var deletes = _pwsh.Run($"Watch-EtcdPrefix -Key /filter/k -Revision {start} -EventType Delete -Count 2");
         Assert.Equal(2, deletes.Count);
         Assert.All(deletes, e => Assert.Equal("Delete", e.Properties["Type"].Value.ToString()));
@@ -68,7 +60,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
             _raw.Put($"/resume/{i:00}", $"v{i}");
         }
 
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         // The "operator" processes 4 events and crashes; it stored the last ModRevision it processed.
         var before = _pwsh.Run($"Watch-EtcdPrefix /resume/ -Revision {start} -Count 4");
         var last = (long)before[^1].Properties["ModRevision"].Value;
@@ -82,7 +74,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void No_events_and_a_timeout_ends_cleanly()
     {
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         var result = _pwsh.Invoke("Watch-EtcdPrefix /nothing-ever-here/ -Timeout 00:00:01");
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
@@ -95,7 +87,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
         var compactAt = _raw.Put("/compacted/k", "2");
         _raw.Put("/compacted/k", "3");
         _raw.Compact(compactAt);
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         var result = _pwsh.Invoke($"Watch-EtcdPrefix /compacted/ -Revision {early} -Timeout 00:00:05");
         Assert.Equal("EtcdRevisionCompacted", result.FirstErrorId);
         var message = result.Errors[0].ToString();
@@ -108,7 +100,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     public void Future_start_revision_waits_for_it_and_delivers_from_there()
     {
         var future = _raw.CurrentRevision() + 3;
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         var waiting = _pwsh.Invoke($"Watch-EtcdPrefix /future/ -Revision {future} -Timeout 00:00:01 -Verbose");
         Assert.Empty(waiting.Errors);
         Assert.Empty(waiting.Output);
@@ -132,7 +124,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
             _raw.Put($"/first/{i}", "x");
         }
 
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         // Without -Count or -Timeout the watch would run forever: Select-Object must stop it.
         var events = _pwsh.Run($"Watch-EtcdPrefix /first/ -Revision {start} | Select-Object -First 3");
         Assert.Equal(3, events.Count);
@@ -185,7 +177,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void Bad_input_is_rejected()
     {
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         Assert.Equal("EtcdInvalidArgument", _pwsh.Invoke("Watch-EtcdPrefix /x/ -Timeout -00:00:01").FirstErrorId);
         Assert.Equal("ParameterArgumentValidationError", _pwsh.Invoke("Watch-EtcdPrefix /x/ -Count 0").FirstErrorId);
         Assert.Equal("ParameterArgumentValidationError", _pwsh.Invoke("Watch-EtcdPrefix /x/ -EventType Update").FirstErrorId);
