@@ -44,6 +44,7 @@ public sealed class SearchEtcdKeyCommand : EtcdCmdlet
     /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string[]? KubernetesPrefix { get; set; }
 
     /// <inheritdoc />
