@@ -1,15 +1,7 @@
 # Runs the tour and the examples against labs, the way a user runs them.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
-
-    function Invoke-FreshPwsh {
-        # A fresh pwsh (under 'dotnet pwsh' this process is the dotnet host: run pwsh.dll through it).
-        param([string[]] $Arguments)
-        $exe = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-        $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-        & $exe @prefix -NoProfile -NonInteractive @Arguments 2>&1
-    }
+    Initialize-EtcdPSTest -Members 0
 }
 
 Describe 'The tour and the examples' {

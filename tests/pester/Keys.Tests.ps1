@@ -1,7 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
-    $script:etcd = Start-TestEtcd
+    $script:etcd = Initialize-EtcdPSTest
     $e = $script:etcd.Endpoint
     foreach ($ns in 'default', 'kube-system') {
         foreach ($i in 1..5) { $null = Set-TestKey -Endpoint $e -Key "/registry/pods/$ns/pod-$i" -Value ('x' * (100 * $i)) }
@@ -14,8 +13,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Disconnect-Etcd -All
-    if ($script:etcd) { Stop-TestEtcd $script:etcd }
+    Complete-EtcdPSTest $script:etcd
 }
 
 Describe 'Get-EtcdKey' {

@@ -1,7 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
-    $script:etcd = Start-TestEtcd
+    $script:etcd = Initialize-EtcdPSTest
 
     # The module's own codec (internal) encodes objects exactly as the API server stores them.
     $codec = [EtcdPS.KubernetesObject].Assembly.GetType('EtcdPS.Engine.Kubernetes.KubernetesProtobufCodec', $true)
@@ -37,7 +36,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:etcd) { Stop-TestEtcd $script:etcd }
+    Complete-EtcdPSTest $script:etcd
 }
 
 Describe 'ConvertFrom-EtcdValue' {

@@ -1,6 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
+    Initialize-EtcdPSTest -Members 0
 
     function Get-KeyCount {
         # A count-only range through etcd's JSON gateway: independent of EtcdPS.
@@ -20,14 +20,6 @@ BeforeAll {
             if ($process -and -not $process.WaitForExit(10000)) { return $false }
         }
         $true
-    }
-
-    function Invoke-FreshPwsh {
-        # Under 'dotnet pwsh' this process is the dotnet host; a child pwsh is pwsh.dll run through it.
-        param([string] $Command)
-        $exe = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-        $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-        & $exe @prefix -NoProfile -NonInteractive -Command $Command
     }
 }
 
@@ -167,7 +159,7 @@ Describe 'Package' {
             foreach ($item in 'EtcdPS.psd1', 'EtcdPS.psm1', 'EtcdPS.format.ps1xml', 'bin/EtcdPS.dll', 'bin/EtcdPS.Loader.dll', 'en-US/EtcdPS.dll-Help.xml', 'en-US/about_EtcdPS.help.txt') {
                 Join-Path $target $item | Should -Exist
             }
-            $result = Invoke-FreshPwsh -Command "Import-Module '$target/EtcdPS.psd1' -ErrorAction Stop; (Get-Module EtcdPS).ModuleBase; (Get-Command -Module EtcdPS).Count; (Get-Help Start-EtcdLab).Synopsis"
+            $result = Invoke-FreshPwsh -Arguments '-Command', "Import-Module '$target/EtcdPS.psd1' -ErrorAction Stop; (Get-Module EtcdPS).ModuleBase; (Get-Command -Module EtcdPS).Count; (Get-Help Start-EtcdLab).Synopsis"
             $LASTEXITCODE | Should -Be 0
             $result[0] | Should -Be $target
             [int]$result[1] | Should -BeGreaterOrEqual 10

@@ -1,7 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
-    $script:etcd = Start-TestEtcd
+    $script:etcd = Initialize-EtcdPSTest
     $script:work = Join-Path ([System.IO.Path]::GetTempPath()) ("etcdps-pester-maint-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
     $null = New-Item -ItemType Directory -Path $script:work
 
@@ -14,8 +13,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Disconnect-Etcd -All
-    if ($script:etcd) { Stop-TestEtcd $script:etcd }
+    Complete-EtcdPSTest $script:etcd
     if ($script:work) { Remove-Item -LiteralPath $script:work -Recurse -Force -ErrorAction SilentlyContinue }
 }
 

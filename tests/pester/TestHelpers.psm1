@@ -18,14 +18,46 @@ function Get-FreeTcpPort {
 
 <#
 .SYNOPSIS
-Runs a script in a fresh child pwsh (the same PowerShell as this one, also when it runs as a dotnet tool).
+Runs a fresh child pwsh (the same PowerShell as this one, also when it runs as a dotnet tool) with these arguments and
+returns its output lines, error lines included; $LASTEXITCODE is the child's exit code.
+#>
+function Invoke-FreshPwsh {
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+    # Under 'dotnet pwsh' this process is the dotnet host: the child is pwsh.dll run through it.
+    $host_ = [Environment]::ProcessPath
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    & $host_ @prefix -NoProfile -NonInteractive @Arguments 2>&1
+}
+
+<#
+.SYNOPSIS
+Runs a script in a fresh child pwsh and returns its exit code and its whole output as one string.
 #>
 function Invoke-ChildPwsh {
     param([Parameter(Mandatory)] [string] $Script)
-    $host_ = [Environment]::ProcessPath
-    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-    $output = & $host_ @prefix -NoProfile -NonInteractive -Command $Script 2>&1
+    $output = Invoke-FreshPwsh -Arguments @('-Command', $Script)
     [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+}
+
+<#
+.SYNOPSIS
+The common start of a Pester file: imports the built EtcdPS afresh into the session and, unless -Members is 0, starts a
+throwaway etcd (see Start-TestEtcd) and returns it.
+#>
+function Initialize-EtcdPSTest {
+    param([ValidateSet(0, 1, 3)] [int] $Members = 1, [long] $QuotaBackendBytes)
+    Import-Module (Join-Path $script:RepoRoot 'EtcdPS.psd1') -Force -Global
+    if ($Members -gt 0) { Start-TestEtcd -Members $Members -QuotaBackendBytes $QuotaBackendBytes }
+}
+
+<#
+.SYNOPSIS
+The common end of a Pester file: closes the session's etcd connections and stops the etcd Initialize-EtcdPSTest started.
+#>
+function Complete-EtcdPSTest {
+    param($Etcd)
+    if (Get-Command Disconnect-Etcd -ErrorAction SilentlyContinue) { Disconnect-Etcd -All }
+    if ($Etcd) { Stop-TestEtcd $Etcd }
 }
 
 function Find-EtcdBinary {
@@ -129,4 +161,4 @@ function Set-TestKey {
     [long] $response.header.revision
 }
 
-Export-ModuleMember -Function Get-RepoRoot, Invoke-ChildPwsh, Get-FreeTcpPort, Start-TestEtcd, Stop-TestEtcd, Set-TestKey
+Export-ModuleMember -Function Get-RepoRoot, Invoke-FreshPwsh, Invoke-ChildPwsh, Initialize-EtcdPSTest, Complete-EtcdPSTest, Get-FreeTcpPort, Start-TestEtcd, Stop-TestEtcd, Set-TestKey

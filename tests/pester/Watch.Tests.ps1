@@ -1,12 +1,10 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-RepoRoot) 'EtcdPS.psd1') -Force
-    $script:etcd = Start-TestEtcd -Members 1
+    $script:etcd = Initialize-EtcdPSTest
 }
 
 AfterAll {
-    Disconnect-Etcd -All
-    if ($script:etcd) { Stop-TestEtcd $script:etcd }
+    Complete-EtcdPSTest $script:etcd
 }
 
 Describe 'Watch-EtcdPrefix' {

@@ -1,5 +1,6 @@
 using System.Text;
 using Etcdserverpb;
+using EtcdPS.Engine.Keys;
 using Google.Protobuf;
 
 namespace EtcdPS.Engine.Completion;
@@ -19,7 +20,7 @@ internal static class KeyCompletionSource
         CancellationToken cancellation)
     {
         var prefix = Encoding.UTF8.GetBytes(typed);
-        var end = PrefixEnd(prefix);
+        var end = KeyRange.PrefixEnd(prefix);
         var start = prefix.Length == 0 ? [0] : prefix;
         var results = new List<string>();
         for (var trip = 0; trip < MaxRoundTrips && results.Count < maxResults; trip++)
@@ -56,7 +57,7 @@ internal static class KeyCompletionSource
             }
 
             // Continue after the subtree just offered: its other keys would only repeat it.
-            start = lastChild[^1] == (byte)'/' ? PrefixEnd(lastChild) : [.. response.Kvs[^1].Key.Span, 0];
+            start = lastChild[^1] == (byte)'/' ? KeyRange.PrefixEnd(lastChild) : [.. response.Kvs[^1].Key.Span, 0];
             if (start.Length == 1 && start[0] == 0)
             {
                 break;
@@ -72,21 +73,5 @@ internal static class KeyCompletionSource
         var from = Math.Min(typedLength, key.Length);
         var slash = key[from..].IndexOf((byte)'/');
         return slash < 0 ? key.ToArray() : key[..(from + slash + 1)].ToArray();
-    }
-
-    /// <summary>The end of the range holding every key that starts with <paramref name="prefix"/> ("\0" = to the end).</summary>
-    public static byte[] PrefixEnd(byte[] prefix)
-    {
-        var end = (byte[])prefix.Clone();
-        for (var i = end.Length - 1; i >= 0; i--)
-        {
-            if (end[i] < 0xff)
-            {
-                end[i]++;
-                return end[..(i + 1)];
-            }
-        }
-
-        return [0];
     }
 }

@@ -31,13 +31,16 @@ public sealed partial class EtcdKeyValue
     /// <summary>The cluster revision the read was made at.</summary>
     public long Revision { get; init; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>
-    public string Group { get; init; } = string.Empty;
+    public string Group { get => KubernetesParts.Group; init => KubernetesParts = KubernetesParts with { Group = value }; }
     /// <summary>Kubernetes resource (pods, deployments, configmapapps, ...); empty for a key that is not Kubernetes'.</summary>
-    public string Resource { get; init; } = string.Empty;
+    public string Resource { get => KubernetesParts.Resource; init => KubernetesParts = KubernetesParts with { Resource = value }; }
     /// <summary>Kubernetes namespace; empty for cluster-scoped objects.</summary>
-    public string Namespace { get; init; } = string.Empty;
+    public string Namespace { get => KubernetesParts.Namespace; init => KubernetesParts = KubernetesParts with { Namespace = value }; }
     /// <summary>Kubernetes object name.</summary>
-    public string Name { get; init; } = string.Empty;
+    public string Name { get => KubernetesParts.Name; init => KubernetesParts = KubernetesParts with { Name = value }; }
+
+    /// <summary>The parts of the key when it is a Kubernetes storage key; <see cref="KubernetesKey.None"/> otherwise.</summary>
+    internal KubernetesKey KubernetesParts { get; init; } = KubernetesKey.None;
 
     /// <inheritdoc />
     public override string ToString() => Key;
@@ -48,16 +51,11 @@ public sealed partial class EtcdKeyValue
         var rawKey = Bytes(kv.Key);
         var key = ValueKinds.KeyToText(rawKey);
         var rawValue = Bytes(kv.Value);
-        // Protobuf, encrypted and CBOR values are never shown as text: skip decoding them (most of a big listing).
-        var opaque = ValueKinds.HasOpaquePrefix(rawValue);
-        var text = opaque ? null : ValueKinds.TryDecodeUtf8(rawValue);
-        var parsed = KubernetesKey.Parse(key, kubernetesPrefixes ?? KubernetesKey.DefaultPrefixes);
-        var kind = ValueKinds.Detect(rawValue, text is not null);
         return new EtcdKeyValue
         {
             Key = key,
             RawKey = rawKey,
-            Value = text,
+            Value = ValueKinds.ToText(rawValue, out var kind),
             RawValue = rawValue,
             ValueKind = kind,
             Size = kv.Value.Length,
@@ -66,10 +64,7 @@ public sealed partial class EtcdKeyValue
             Version = kv.Version,
             Lease = kv.Lease,
             Revision = revision,
-            Group = parsed.Group,
-            Resource = parsed.Resource,
-            Namespace = parsed.Namespace,
-            Name = parsed.Name,
+            KubernetesParts = KubernetesKey.Parse(key, kubernetesPrefixes ?? KubernetesKey.DefaultPrefixes),
         };
     }
 

@@ -83,6 +83,18 @@ internal static class ValueKinds
         return false;
     }
 
+    /// <summary>
+    /// What a value shows as text, and its <paramref name="kind"/>: the UTF-8 text, or null for bytes that are not UTF-8 and
+    /// for Kubernetes' binary encodings (protobuf, encrypted, CBOR), which can happen to be valid UTF-8 but help nobody as text.
+    /// </summary>
+    public static string? ToText(ReadOnlySpan<byte> value, out ValueKind kind)
+    {
+        // Opaque values are not even decoded: they are most of a big Kubernetes listing.
+        var text = HasOpaquePrefix(value) ? null : TryDecodeUtf8(value);
+        kind = Detect(value, text is not null);
+        return text;
+    }
+
     /// <summary>The bytes as a string when they are valid UTF-8; null otherwise.</summary>
     public static string? TryDecodeUtf8(ReadOnlySpan<byte> bytes)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using EtcdPS.Engine.Keys;
 using Etcdserverpb;
 using Google.Protobuf;
 
@@ -292,20 +293,7 @@ internal sealed class LabSeeder
     }
 
     /// <summary>The end of the range of every key starting with <paramref name="prefix"/>.</summary>
-    public static string PrefixEnd(string prefix)
-    {
-        var bytes = Encoding.UTF8.GetBytes(prefix);
-        for (var i = bytes.Length - 1; i >= 0; i--)
-        {
-            if (bytes[i] < 0xff)
-            {
-                bytes[i]++;
-                return Encoding.UTF8.GetString(bytes, 0, i + 1);
-            }
-        }
-
-        return "\0";
-    }
+    public static string PrefixEnd(string prefix) => Encoding.UTF8.GetString(KeyRange.PrefixEnd(Encoding.UTF8.GetBytes(prefix)));
 
     private string NextPodIp()
     {

@@ -33,13 +33,16 @@ public sealed class EtcdKeyVersion
     /// <summary>With -Diff: what changed from the previous (older) version to this one, as "- old" and "+ new" lines.</summary>
     public string[]? Diff { get; internal set; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>
-    public string Group { get; init; } = string.Empty;
+    public string Group { get => KubernetesParts.Group; init => KubernetesParts = KubernetesParts with { Group = value }; }
     /// <summary>Kubernetes resource; empty for a key that is not Kubernetes'.</summary>
-    public string Resource { get; init; } = string.Empty;
+    public string Resource { get => KubernetesParts.Resource; init => KubernetesParts = KubernetesParts with { Resource = value }; }
     /// <summary>Kubernetes namespace.</summary>
-    public string Namespace { get; init; } = string.Empty;
+    public string Namespace { get => KubernetesParts.Namespace; init => KubernetesParts = KubernetesParts with { Namespace = value }; }
     /// <summary>Kubernetes object name.</summary>
-    public string Name { get; init; } = string.Empty;
+    public string Name { get => KubernetesParts.Name; init => KubernetesParts = KubernetesParts with { Name = value }; }
+
+    /// <summary>The parts of the key when it is a Kubernetes storage key; <see cref="KubernetesKey.None"/> otherwise.</summary>
+    internal KubernetesKey KubernetesParts { get; init; } = KubernetesKey.None;
 
     /// <inheritdoc />
     public override string ToString() => Type == EtcdWatchEventType.Delete
@@ -50,40 +53,27 @@ public sealed class EtcdKeyVersion
     {
         var key = ValueKinds.KeyToText(kv.Key.Span);
         var raw = kv.Value.Length == 0 ? [] : kv.Value.ToByteArray();
-        var text = ValueKinds.TryDecodeUtf8(raw);
-        var kind = ValueKinds.Detect(raw, text is not null);
-        var parsed = KubernetesKey.Parse(key);
         return new EtcdKeyVersion
         {
             Type = EtcdWatchEventType.Put,
             Key = key,
-            Value = kind is ValueKind.KubernetesProtobuf or ValueKind.KubernetesEncrypted or ValueKind.Cbor ? null : text,
+            Value = ValueKinds.ToText(raw, out var kind),
             RawValue = raw,
             ValueKind = kind,
             ModRevision = kv.ModRevision,
             CreateRevision = kv.CreateRevision,
             Version = kv.Version,
             Lease = kv.Lease,
-            Group = parsed.Group,
-            Resource = parsed.Resource,
-            Namespace = parsed.Namespace,
-            Name = parsed.Name,
+            KubernetesParts = KubernetesKey.Parse(key),
         };
     }
 
-    internal static EtcdKeyVersion Deletion(string key, long revision)
+    internal static EtcdKeyVersion Deletion(string key, long revision) => new()
     {
-        var parsed = KubernetesKey.Parse(key);
-        return new EtcdKeyVersion
-        {
-            Type = EtcdWatchEventType.Delete,
-            Key = key,
-            ValueKind = ValueKind.Empty,
-            ModRevision = revision,
-            Group = parsed.Group,
-            Resource = parsed.Resource,
-            Namespace = parsed.Namespace,
-            Name = parsed.Name,
-        };
-    }
+        Type = EtcdWatchEventType.Delete,
+        Key = key,
+        ValueKind = ValueKind.Empty,
+        ModRevision = revision,
+        KubernetesParts = KubernetesKey.Parse(key),
+    };
 }

@@ -35,36 +35,32 @@ public sealed class EtcdRevisionChange
     /// <summary>The later revision of the comparison.</summary>
     public long ToRevision { get; init; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>
-    public string Group { get; init; } = string.Empty;
+    public string Group { get => KubernetesParts.Group; init => KubernetesParts = KubernetesParts with { Group = value }; }
     /// <summary>Kubernetes resource; empty for a key that is not Kubernetes'.</summary>
-    public string Resource { get; init; } = string.Empty;
+    public string Resource { get => KubernetesParts.Resource; init => KubernetesParts = KubernetesParts with { Resource = value }; }
     /// <summary>Kubernetes namespace.</summary>
-    public string Namespace { get; init; } = string.Empty;
+    public string Namespace { get => KubernetesParts.Namespace; init => KubernetesParts = KubernetesParts with { Namespace = value }; }
     /// <summary>Kubernetes object name.</summary>
-    public string Name { get; init; } = string.Empty;
+    public string Name { get => KubernetesParts.Name; init => KubernetesParts = KubernetesParts with { Name = value }; }
+
+    /// <summary>The parts of the key when it is a Kubernetes storage key; <see cref="KubernetesKey.None"/> otherwise.</summary>
+    internal KubernetesKey KubernetesParts { get; init; } = KubernetesKey.None;
 
     /// <inheritdoc />
     public override string ToString() => $"{ChangeType} {Key} ({FromModRevision} -> {ToModRevision})";
 
     internal static EtcdRevisionChange Create(EtcdChangeType type, string key, Mvccpb.KeyValue? from, Mvccpb.KeyValue? to,
-        long fromRevision, long toRevision)
+        long fromRevision, long toRevision) => new()
     {
-        var parsed = KubernetesKey.Parse(key);
-        return new EtcdRevisionChange
-        {
-            ChangeType = type,
-            Key = key,
-            FromModRevision = from?.ModRevision ?? 0,
-            ToModRevision = to?.ModRevision ?? 0,
-            FromVersion = from?.Version ?? 0,
-            ToVersion = to?.Version ?? 0,
-            Recreated = from is not null && to is not null && to.CreateRevision != from.CreateRevision,
-            FromRevision = fromRevision,
-            ToRevision = toRevision,
-            Group = parsed.Group,
-            Resource = parsed.Resource,
-            Namespace = parsed.Namespace,
-            Name = parsed.Name,
-        };
-    }
+        ChangeType = type,
+        Key = key,
+        FromModRevision = from?.ModRevision ?? 0,
+        ToModRevision = to?.ModRevision ?? 0,
+        FromVersion = from?.Version ?? 0,
+        ToVersion = to?.Version ?? 0,
+        Recreated = from is not null && to is not null && to.CreateRevision != from.CreateRevision,
+        FromRevision = fromRevision,
+        ToRevision = toRevision,
+        KubernetesParts = KubernetesKey.Parse(key),
+    };
 }

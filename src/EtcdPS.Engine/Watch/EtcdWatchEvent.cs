@@ -50,17 +50,20 @@ public sealed class EtcdWatchEvent
     /// <summary>The cluster revision in the header of the watch response that carried the event.</summary>
     public long Revision { get; init; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>
-    public string Group { get; init; } = string.Empty;
+    public string Group { get => KubernetesParts.Group; init => KubernetesParts = KubernetesParts with { Group = value }; }
     /// <summary>Kubernetes resource; empty for a key that is not Kubernetes'.</summary>
-    public string Resource { get; init; } = string.Empty;
+    public string Resource { get => KubernetesParts.Resource; init => KubernetesParts = KubernetesParts with { Resource = value }; }
     /// <summary>Kubernetes namespace; empty for cluster-scoped objects.</summary>
-    public string Namespace { get; init; } = string.Empty;
+    public string Namespace { get => KubernetesParts.Namespace; init => KubernetesParts = KubernetesParts with { Namespace = value }; }
     /// <summary>Kubernetes object name.</summary>
-    public string Name { get; init; } = string.Empty;
+    public string Name { get => KubernetesParts.Name; init => KubernetesParts = KubernetesParts with { Name = value }; }
     /// <summary>When the client received the event.</summary>
     public DateTimeOffset ReceivedAt { get; init; }
     /// <summary>The endpoint whose stream delivered the event.</summary>
     public string Endpoint { get; init; } = string.Empty;
+
+    /// <summary>The parts of the key when it is a Kubernetes storage key; <see cref="KubernetesKey.None"/> otherwise.</summary>
+    internal KubernetesKey KubernetesParts { get; init; } = KubernetesKey.None;
 
     /// <inheritdoc />
     public override string ToString() => Type == EtcdWatchEventType.Progress
@@ -72,7 +75,6 @@ public sealed class EtcdWatchEvent
         var kv = e.Kv;
         var rawKey = kv.Key.ToByteArray();
         var key = ValueKinds.KeyToText(rawKey);
-        var parsed = KubernetesKey.Parse(key);
         var isDelete = e.Type == Mvccpb.Event.Types.EventType.Delete;
         var rawValue = isDelete || kv.Value.Length == 0 ? [] : kv.Value.ToByteArray();
         var prev = e.PrevKv;
@@ -82,10 +84,10 @@ public sealed class EtcdWatchEvent
             Type = isDelete ? EtcdWatchEventType.Delete : EtcdWatchEventType.Put,
             Key = key,
             RawKey = rawKey,
-            Value = AsText(rawValue, out var kind),
+            Value = ValueKinds.ToText(rawValue, out var kind),
             RawValue = rawValue,
             ValueKind = kind,
-            PrevValue = prev is null ? null : AsText(prevRaw, out _),
+            PrevValue = prev is null ? null : ValueKinds.ToText(prevRaw, out _),
             PrevRawValue = prevRaw,
             PrevModRevision = prev?.ModRevision ?? 0,
             ModRevision = kv.ModRevision,
@@ -93,10 +95,7 @@ public sealed class EtcdWatchEvent
             Version = kv.Version,
             Lease = kv.Lease,
             Revision = revision,
-            Group = parsed.Group,
-            Resource = parsed.Resource,
-            Namespace = parsed.Namespace,
-            Name = parsed.Name,
+            KubernetesParts = KubernetesKey.Parse(key),
             ReceivedAt = receivedAt,
             Endpoint = endpoint,
         };
@@ -110,12 +109,4 @@ public sealed class EtcdWatchEvent
         ReceivedAt = receivedAt,
         Endpoint = endpoint,
     };
-
-    private static string? AsText(byte[] bytes, out ValueKind kind)
-    {
-        var text = ValueKinds.TryDecodeUtf8(bytes);
-        kind = ValueKinds.Detect(bytes, text is not null);
-        // Protobuf and encrypted values may happen to be valid UTF-8; showing them as text helps nobody.
-        return kind is ValueKind.KubernetesProtobuf or ValueKind.KubernetesEncrypted or ValueKind.Cbor ? null : text;
-    }
 }

@@ -1,3 +1,4 @@
+using EtcdPS.Engine.Keys;
 using Google.Protobuf;
 
 namespace EtcdPS.Engine.Watch;
@@ -29,19 +30,5 @@ internal sealed record WatchOptions
     public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The range end that makes <paramref name="prefix"/> a prefix watch (all keys for an empty prefix).</summary>
-    public static ByteString PrefixEnd(ByteString prefix)
-    {
-        var bytes = prefix.ToByteArray();
-        for (var i = bytes.Length - 1; i >= 0; i--)
-        {
-            if (bytes[i] < 0xff)
-            {
-                bytes[i]++;
-                return ByteString.CopyFrom(bytes, 0, i + 1);
-            }
-        }
-
-        // Every byte is 0xff (or the prefix is empty): watch to the end of the keyspace.
-        return ByteString.CopyFrom(0);
-    }
+    public static ByteString PrefixEnd(ByteString prefix) => ByteString.CopyFrom(KeyRange.PrefixEnd(prefix.Span));
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using EtcdPS.Engine.Keys;
 using Etcdserverpb;
 using Google.Protobuf;
 
@@ -28,23 +29,6 @@ internal static class KeyWriter
     public static byte[] KeyBytes(string? key, byte[]? rawKey) =>
         rawKey is { Length: > 0 } ? rawKey : Encoding.UTF8.GetBytes(key ?? string.Empty);
 
-    /// <summary>The end of the range holding every key that starts with <paramref name="prefix"/> (etcd's GetPrefix).</summary>
-    public static byte[] PrefixEnd(byte[] prefix)
-    {
-        var end = (byte[])prefix.Clone();
-        for (var i = end.Length - 1; i >= 0; i--)
-        {
-            if (end[i] < 0xff)
-            {
-                end[i]++;
-                return end[..(i + 1)];
-            }
-        }
-
-        // Every byte is 0xff (or the prefix is empty): the range runs to the end of the keyspace.
-        return [0];
-    }
-
     /// <summary>True when the range [key, rangeEnd) touches a key under one of the prefixes (rangeEnd null: the key alone).</summary>
     public static bool Touches(byte[] key, byte[]? rangeEnd, IEnumerable<string> prefixes)
     {
@@ -55,7 +39,7 @@ internal static class KeyWriter
                 return true;
             }
 
-            var prefixEnd = PrefixEnd(prefix);
+            var prefixEnd = KeyRange.PrefixEnd(prefix);
             if (rangeEnd is null)
             {
                 if (key.AsSpan().StartsWith(prefix))

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Commands.Connection;
 using EtcdPS.Engine.Connection;
 
 namespace EtcdPS.Commands;
@@ -9,7 +10,7 @@ namespace EtcdPS.Commands;
 /// </summary>
 public abstract class EtcdCmdlet : AsyncPSCmdlet
 {
-    /// <summary>The connection to use, or its name; the runspace's default connection when omitted.</summary>
+    /// <summary>The connection to use (a connection object, or the name of one of the session's connections); the runspace's default connection when omitted.</summary>
     [Parameter]
     [ValidateNotNull]
     [ConnectionNameTransformation]

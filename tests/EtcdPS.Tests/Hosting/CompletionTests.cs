@@ -45,7 +45,8 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
                     txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8($"/many/child-{child}/key-{batch:00}-{i:000}"), Value = ByteString.CopyFromUtf8("v") } });
                 }
 
-                Client().KV.Txn(txn);
+                using var raw = new RawEtcd(_etcd.Endpoint);
+                raw.KV.Txn(txn);
             }
         }
 
@@ -79,6 +80,121 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
         Assert.Contains("completion", Complete("Get-EtcdConnection -Name "));
     }
 
+    [Theory]
+    [InlineData("Watch-EtcdPrefix /kp/a")]
+    [InlineData("Watch-EtcdPrefix -Prefix /kp/a")]
+    [InlineData("Watch-EtcdPrefix -Key /kp/a")]
+    [InlineData("Get-EtcdKeyHistory /kp/a")]
+    [InlineData("Compare-EtcdRevision /kp/a")]
+    [InlineData("Get-EtcdKey /kp/a")]
+    [InlineData("Set-EtcdKey /kp/a")]
+    [InlineData("Remove-EtcdKey /kp/a")]
+    [InlineData("Search-EtcdKey -Prefix /kp/a")]
+    [InlineData("Measure-EtcdKey /kp/a")]
+    [InlineData("ConvertFrom-EtcdValue -Key /kp/a")]
+    [InlineData("Set-EtcdKey /x -KubernetesPrefix /kp/a")]
+    [InlineData("Remove-EtcdKey /x -KubernetesPrefix /kp/a")]
+    [InlineData("Search-EtcdKey -KubernetesPrefix /kp/a")]
+    [InlineData("Measure-EtcdKey -KubernetesPrefix /kp/a")]
+    [InlineData("Get-EtcdCustomResource -KubernetesPrefix /kp/a")]
+    public void Key_and_prefix_parameters_complete_keys(string line)
+    {
+        Put("/kp/apps/one", "/kp/apps/two", "/kp/other");
+        Assert.Equal(["/kp/apps/"], Complete(line));
+    }
+
+    [Fact]
+    public void Watch_EtcdPrefix_completes_one_level_at_a_time_and_whole_keys_with_Key()
+    {
+        Put("/watchcomp/pods/default/web-0", "/watchcomp/pods/default/web-1", "/watchcomp/services/default/web");
+        Assert.Equal(["/watchcomp/pods/", "/watchcomp/services/"], Complete("Watch-EtcdPrefix /watchcomp/"));
+        Assert.Equal(["/watchcomp/pods/default/web-0", "/watchcomp/pods/default/web-1"],
+            Complete("Watch-EtcdPrefix -Key /watchcomp/pods/default/"));
+        Assert.Empty(Complete("Watch-EtcdPrefix /watchcomp/none"));
+    }
+
+    [Fact]
+    public void Key_parameters_ask_the_connection_named_in_Connection()
+    {
+        Put("/named/key");
+        _pwsh.Run($"Connect-Etcd {_etcd.Endpoint} -Name closed-default");
+        // The default connection is closed (still registered): only the one named in -Connection can answer.
+        _pwsh.Run("(Get-EtcdConnection -Default).Dispose()");
+        Assert.Empty(Complete("Get-EtcdKeyHistory -Key /named/"));
+        Assert.Equal(["/named/key"], Complete("Get-EtcdKeyHistory -Connection completion -Key /named/"));
+    }
+
+    [Fact]
+    public void Save_EtcdSnapshot_Endpoint_completes_the_connection_endpoints()
+    {
+        Assert.Equal([_etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Endpoint "));
+        Assert.Equal([_etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Endpoint http://127"));
+        Assert.Equal([_etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Connection completion -Endpoint "));
+        Assert.Empty(Complete("Save-EtcdSnapshot x.db -Endpoint https://"));
+    }
+
+    [Fact]
+    public void Member_parameters_complete_client_urls_and_ids()
+    {
+        var id = (string)Assert.Single(_pwsh.Run("(Get-EtcdMember).Id")).BaseObject;
+        Assert.Equal([_etcd.Endpoint], Complete("Invoke-EtcdDefragmentation -Endpoint "));
+        Assert.Empty(Complete("Invoke-EtcdDefragmentation -Endpoint http://nothing"));
+        Assert.Equal([id], Complete("Clear-EtcdAlarm -MemberId "));
+        Assert.Equal([id], Complete($"Clear-EtcdAlarm -MemberId {id[..3]}"));
+    }
+
+    [Fact]
+    public void Switch_EtcdConnection_Name_completes_connection_names()
+    {
+        _pwsh.Run($"Connect-Etcd {_etcd.Endpoint} -Name 'completion two'");
+        Assert.Equal(["completion", "'completion two'"], Complete("Switch-EtcdConnection -Name comp"));
+        Assert.Equal(["'completion two'"], Complete("Switch-EtcdConnection 'completion t"));
+        Assert.Equal(["completion", "'completion two'"], Complete("Disconnect-Etcd -Name "));
+        Assert.Empty(Complete("Switch-EtcdConnection -Name nothing"));
+        _pwsh.Run("Switch-EtcdConnection 'completion two'");
+        Assert.Equal("completion two", Assert.Single(_pwsh.Run("(Get-EtcdConnection -Default).Name")).BaseObject);
+    }
+
+    [Fact]
+    public void Connection_parameters_complete_names_and_take_a_name()
+    {
+        _pwsh.Run($"Connect-Etcd {_etcd.Endpoint} -Name second");
+        Assert.Equal(["completion"], Complete("Get-EtcdStatus -Connection comp"));
+        Assert.Equal(["second"], Complete("Watch-EtcdPrefix /x -Connection s"));
+        var status = Assert.Single(_pwsh.Run("Get-EtcdStatus -Connection completion"));
+        Assert.Equal(_etcd.Endpoint, status.Properties["Endpoint"].Value);
+        var bad = _pwsh.Invoke("Get-EtcdStatus -Connection nosuchname");
+        Assert.Empty(bad.Output);
+        Assert.Equal("EtcdNotConnected", bad.FirstErrorId);
+        Assert.Contains("nosuchname", bad.Errors[0].Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_key_prefix_endpoint_member_and_connection_parameter_has_a_completer()
+    {
+        var missing = _pwsh.Run("""
+            foreach ($command in Get-Command -Module EtcdPS -CommandType Cmdlet) {
+                foreach ($p in $command.Parameters.Values) {
+                    if ($p.Name -notin 'Key', 'Prefix', 'Endpoint', 'MemberId', 'Connection' -or $p.SwitchParameter) { continue }
+                    if (-not ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] })) {
+                        "$($command.Name) -$($p.Name)"
+                    }
+                }
+            }
+            """).Select(o => o.ToString());
+        // Connect-Etcd -Endpoint names servers that are not connected yet: there is nothing to complete from.
+        Assert.Equal(["Connect-Etcd -Endpoint"], missing);
+    }
+
+    [Fact]
+    public void Disconnect_Etcd_Connection_takes_names_too()
+    {
+        _pwsh.Run($"Connect-Etcd {_etcd.Endpoint} -Name to-close");
+        Assert.Equal(["to-close"], Complete("Disconnect-Etcd -Connection to-"));
+        _pwsh.Run("Disconnect-Etcd -Connection to-close");
+        Assert.Equal(["completion"], _pwsh.Run("(Get-EtcdConnection).Name").Select(o => o.ToString()));
+    }
+
     [Fact]
     public void Enum_parameters_complete_from_their_type()
     {
@@ -89,14 +205,12 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
         _pwsh.Run($"(TabExpansion2 -inputScript \"{input.Replace("\"", "`\"", StringComparison.Ordinal)}\" -cursorColumn {input.Length}).CompletionMatches.CompletionText")
             .Where(o => o is not null).Select(o => (string)o.BaseObject).ToArray();
 
-    private Engine.Connection.EndpointClient Client() => new(new Uri(_etcd.Endpoint), null, TimeSpan.FromSeconds(5));
-
     private void Put(params string[] keys)
     {
-        using var client = Client();
+        using var raw = new RawEtcd(_etcd.Endpoint);
         foreach (var key in keys)
         {
-            client.KV.Put(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8("v") });
+            raw.Put(key, "v");
         }
     }
 }

@@ -2,18 +2,8 @@ using System.Management.Automation;
 
 namespace EtcdPS.Tests.Maintenance;
 
-public sealed class KeyWriteTests(SingleEtcdFixture etcd) : IClassFixture<SingleEtcdFixture>, IDisposable
+public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint), IClassFixture<SingleEtcdFixture>
 {
-    private readonly PwshSession _pwsh = new();
-    private readonly RawEtcd _raw = new(etcd.Endpoint);
-
-    public void Dispose()
-    {
-        _pwsh.Dispose();
-        _raw.Dispose();
-    }
-
-    private void Connect() => _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
 
     [Fact]
     public void Set_writes_text_and_raw_values_and_passthru_returns_the_previous_value()

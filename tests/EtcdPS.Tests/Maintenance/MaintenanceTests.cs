@@ -7,20 +7,15 @@ using Google.Protobuf;
 
 namespace EtcdPS.Tests.Maintenance;
 
-public sealed class MaintenanceTests(SingleEtcdFixture etcd) : IClassFixture<SingleEtcdFixture>, IDisposable
+public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint), IClassFixture<SingleEtcdFixture>
 {
-    private readonly PwshSession _pwsh = new();
-    private readonly RawEtcd _raw = new(etcd.Endpoint);
     private readonly string _dir = Directory.CreateTempSubdirectory("etcdps-maint-").FullName;
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _pwsh.Dispose();
-        _raw.Dispose();
+        base.Dispose(disposing);
         Directory.Delete(_dir, recursive: true);
     }
-
-    private void Connect() => _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
 
     private void Fill(string prefix, int keys, int valueSize)
     {

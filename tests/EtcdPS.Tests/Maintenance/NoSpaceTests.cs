@@ -12,16 +12,8 @@ public sealed class QuotaEtcdFixture : EtcdFixture
     internal override EtcdServerOptions CreateOptions() => new() { QuotaBackendBytes = Quota };
 }
 
-public sealed class NoSpaceTests(QuotaEtcdFixture etcd) : IClassFixture<QuotaEtcdFixture>, IDisposable
+public sealed class NoSpaceTests(QuotaEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint), IClassFixture<QuotaEtcdFixture>
 {
-    private readonly PwshSession _pwsh = new();
-    private readonly RawEtcd _raw = new(etcd.Endpoint);
-
-    public void Dispose()
-    {
-        _pwsh.Dispose();
-        _raw.Dispose();
-    }
 
     [Fact]
     public void Nospace_alarm_is_shown_blocks_writes_and_is_recovered_by_compact_defrag_and_clear()

@@ -31,19 +31,6 @@ public sealed class SnapshotChecksumTests
     }
 
     [Theory]
-    [InlineData("/a", "/b")]
-    public void Prefix_end_is_the_first_key_after_the_prefix(string prefix, string expected) =>
-        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(expected), KeyWriter.PrefixEnd(System.Text.Encoding.UTF8.GetBytes(prefix)));
-
-    [Fact]
-    public void Prefix_end_carries_past_ff_bytes() =>
-        Assert.Equal(new byte[] { 0x2f, 0x62 }, KeyWriter.PrefixEnd([0x2f, 0x61, 0xff]));
-
-    [Fact]
-    public void Prefix_end_of_ff_bytes_runs_to_the_end_of_the_keyspace() =>
-        Assert.Equal([0], KeyWriter.PrefixEnd([0xff, 0xff]));
-
-    [Theory]
     [InlineData("/registry/pods/a", null, true)]
     [InlineData("/registryx", null, false)]
     [InlineData("/reg", "/reh", true)]

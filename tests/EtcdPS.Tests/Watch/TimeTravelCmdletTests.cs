@@ -5,44 +5,19 @@ using Google.Protobuf;
 namespace EtcdPS.Tests.Watch;
 
 /// <summary>Get-EtcdKeyHistory, Compare-EtcdRevision and Measure-EtcdRevisionRate against one real etcd.</summary>
-public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : IClassFixture<SingleEtcdFixture>, IDisposable
+public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint, connect: true), IClassFixture<SingleEtcdFixture>
 {
-    private readonly PwshSession _pwsh = CreateSession(etcd);
-    private readonly Engine.Connection.EndpointClient _raw = new(new Uri(etcd.Endpoint), null, TimeSpan.FromSeconds(5));
-
-    private static PwshSession CreateSession(SingleEtcdFixture etcd)
-    {
-        var pwsh = new PwshSession();
-        pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
-        return pwsh;
-    }
-
-    public void Dispose()
-    {
-        _pwsh.Dispose();
-        _raw.Dispose();
-    }
-
-    private long Put(string key, string value) =>
-        _raw.KV.Put(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) }).Header.Revision;
-
-    private long Delete(string key) =>
-        _raw.KV.DeleteRange(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(key) }).Header.Revision;
-
-    private long CurrentRevision() =>
-        _raw.KV.Range(new RangeRequest { Key = ByteString.CopyFrom(0), CountOnly = true }).Header.Revision;
-
     [Fact]
     public void History_shows_versions_newest_first_with_the_deletion_and_the_recreation()
     {
-        var v1 = Put("/history/a", "one");
-        Put("/history/other", "noise");
-        var v2 = Put("/history/a", "two");
-        var v3 = Put("/history/a", "three");
-        var deleted = Delete("/history/a");
-        Put("/history/other", "noise");
-        var again1 = Put("/history/a", "again");
-        var again2 = Put("/history/a", "again and again");
+        var v1 = _raw.Put("/history/a", "one");
+        _raw.Put("/history/other", "noise");
+        var v2 = _raw.Put("/history/a", "two");
+        var v3 = _raw.Put("/history/a", "three");
+        var deleted = _raw.Delete("/history/a");
+        _raw.Put("/history/other", "noise");
+        var again1 = _raw.Put("/history/a", "again");
+        var again2 = _raw.Put("/history/a", "again and again");
 
         var history = _pwsh.Run("Get-EtcdKeyHistory /history/a");
         Assert.Equal(new[] { "Put", "Put", "Delete", "Put", "Put", "Put" }, history.Select(h => h.Properties["Type"].Value.ToString()));
@@ -55,8 +30,8 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : IClassFixtur
     [Fact]
     public void History_diff_shows_changed_json_fields_as_lines()
     {
-        Put("/history/json", """{"replicas":1,"image":"nginx:1.25"}""");
-        Put("/history/json", """{"replicas":3,"image":"nginx:1.25"}""");
+        _raw.Put("/history/json", """{"replicas":1,"image":"nginx:1.25"}""");
+        _raw.Put("/history/json", """{"replicas":3,"image":"nginx:1.25"}""");
         var history = _pwsh.Run("Get-EtcdKeyHistory -Key /history/json -Diff");
         Assert.Equal(2, history.Count);
         var diff = (string[])history[0].Properties["Diff"].Value;
@@ -68,11 +43,11 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : IClassFixtur
     [Fact]
     public void History_stops_cleanly_at_the_compaction_horizon_with_a_warning()
     {
-        Put("/history/compacted", "1");
-        Put("/history/compacted", "2");
-        var kept = Put("/history/compacted", "3");
-        var newest = Put("/history/compacted", "4");
-        _raw.KV.Compact(new CompactionRequest { Revision = kept, Physical = true });
+        _raw.Put("/history/compacted", "1");
+        _raw.Put("/history/compacted", "2");
+        var kept = _raw.Put("/history/compacted", "3");
+        var newest = _raw.Put("/history/compacted", "4");
+        _raw.Compact(kept);
         var result = _pwsh.Invoke("Get-EtcdKeyHistory /history/compacted");
         Assert.Empty(result.Errors);
         Assert.Equal(new[] { newest, kept }, result.Output.Select(h => (long)h.Properties["ModRevision"].Value));
@@ -90,18 +65,18 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : IClassFixtur
     [Fact]
     public void Compare_lists_added_modified_and_deleted_keys_with_both_mod_revisions()
     {
-        Put("/compare/keep", "x");
-        var modifiedBefore = Put("/compare/mod", "1");
-        Put("/compare/gone", "x");
-        var recreatedBefore = Put("/compare/recreated", "1");
-        var from = CurrentRevision();
-        var modifiedAfter = Put("/compare/mod", "2");
-        var deleted = Delete("/compare/gone");
-        Delete("/compare/recreated");
-        var recreatedAfter = Put("/compare/recreated", "2");
-        var added = Put("/compare/new", "x");
-        var to = CurrentRevision();
-        Put("/compare/later", "not in the range");
+        _raw.Put("/compare/keep", "x");
+        var modifiedBefore = _raw.Put("/compare/mod", "1");
+        _raw.Put("/compare/gone", "x");
+        var recreatedBefore = _raw.Put("/compare/recreated", "1");
+        var from = _raw.CurrentRevision();
+        var modifiedAfter = _raw.Put("/compare/mod", "2");
+        var deleted = _raw.Delete("/compare/gone");
+        _raw.Delete("/compare/recreated");
+        var recreatedAfter = _raw.Put("/compare/recreated", "2");
+        var added = _raw.Put("/compare/new", "x");
+        var to = _raw.CurrentRevision();
+        _raw.Put("/compare/later", "not in the range");
 
         var changes = _pwsh.Run($"Compare-EtcdRevision /compare/ -From {from} -To {to}");
         var byKey = changes.ToDictionary(c => (string)c.Properties["Key"].Value);
@@ -131,12 +106,12 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : IClassFixtur
     {
         for (var i = 0; i < 1500; i++)
         {
-            Put($"/compare-many/{i:0000}", "x");
+            _raw.Put($"/compare-many/{i:0000}", "x");
         }
 
-        var from = CurrentRevision();
-        Put("/compare-many/0007", "changed");
-        Delete("/compare-many/1499");
+        var from = _raw.CurrentRevision();
+        _raw.Put("/compare-many/0007", "changed");
+        _raw.Delete("/compare-many/1499");
         var count = _pwsh.Run($"Compare-EtcdRevision /compare-many/ -From {from} | Group-Object ChangeType | Sort-Object Name | ForEach-Object {{ '{{0}}={{1}}' -f $_.Name, $_.Count }}");
         Assert.Equal(new[] { "Deleted=1", "Modified=1" }, count.Select(o => o.ToString()));
     }
@@ -144,11 +119,11 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : IClassFixtur
     [Fact]
     public void Compare_rejects_compacted_future_and_reversed_revisions()
     {
-        var early = Put("/compare-bad/k", "1");
-        var compactAt = Put("/compare-bad/k", "2");
-        _raw.KV.Compact(new CompactionRequest { Revision = compactAt, Physical = true });
+        var early = _raw.Put("/compare-bad/k", "1");
+        var compactAt = _raw.Put("/compare-bad/k", "2");
+        _raw.Compact(compactAt);
         Assert.Equal("EtcdRevisionCompacted", _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {early}").FirstErrorId);
-        var current = Put("/compare-bad/k", "3");
+        var current = _raw.Put("/compare-bad/k", "3");
         Assert.Equal("EtcdFutureRevision", _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {compactAt} -To {current + 100}").FirstErrorId);
         Assert.Equal("EtcdInvalidArgument", _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {current} -To {compactAt}").FirstErrorId);
     }

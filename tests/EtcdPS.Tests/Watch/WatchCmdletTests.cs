@@ -6,34 +6,17 @@ using Google.Protobuf;
 
 namespace EtcdPS.Tests.Watch;
 
-public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<SingleEtcdFixture>, IDisposable
+public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint), IClassFixture<SingleEtcdFixture>
 {
-    private readonly PwshSession _pwsh = new();
-    private readonly Engine.Connection.EndpointClient _raw = new(new Uri(etcd.Endpoint), null, TimeSpan.FromSeconds(5));
-
-    public void Dispose()
-    {
-        _pwsh.Dispose();
-        _raw.Dispose();
-    }
-
-    private long Put(string key, string value) =>
-        _raw.KV.Put(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) }).Header.Revision;
-
-    private long Delete(string key) =>
-        _raw.KV.DeleteRange(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(key) }).Header.Revision;
-
-    private long CurrentRevision() =>
-        _raw.KV.Range(new RangeRequest { Key = ByteString.CopyFrom(0), CountOnly = true }).Header.Revision;
 
     [Fact]
     public void Replays_history_from_a_revision_with_prev_values_deletes_and_kubernetes_fields()
     {
-        var first = Put("/registry/pods/web/web-0", "a");
-        Put("/registry/pods/web/web-0", "b");
-        var deleted = Delete("/registry/pods/web/web-0");
-        Put("/other/x", "not watched");
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        var first = _raw.Put("/registry/pods/web/web-0", "a");
+        _raw.Put("/registry/pods/web/web-0", "b");
+        var deleted = _raw.Delete("/registry/pods/web/web-0");
+        _raw.Put("/other/x", "not watched");
+        Connect();
         var events = _pwsh.Run($"Watch-EtcdPrefix /registry/pods/web/ -Revision {first} -PrevKv -Count 3");
         Assert.Equal(3, events.Count);
         Assert.Equal(new[] { "Put", "Put", "Delete" }, events.Select(e => e.Properties["Type"].Value.ToString()));
@@ -54,12 +37,12 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void Event_type_filter_and_single_key()
     {
-        var start = Put("/filter/k", "1");
-        Put("/filter/k2", "x");
-        Delete("/filter/k");
-        Put("/filter/k", "2");
-        Delete("/filter/k");
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        var start = _raw.Put("/filter/k", "1");
+        _raw.Put("/filter/k2", "x");
+        _raw.Delete("/filter/k");
+        _raw.Put("/filter/k", "2");
+        _raw.Delete("/filter/k");
+        Connect();
         var deletes = _pwsh.Run($"Watch-EtcdPrefix -Key /filter/k -Revision {start} -EventType Delete -Count 2");
         Assert.Equal(2, deletes.Count);
         Assert.All(deletes, e => Assert.Equal("Delete", e.Properties["Type"].Value.ToString()));
@@ -71,13 +54,13 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void Consumer_restarted_resumes_after_the_last_processed_revision_without_loss_or_repeat()
     {
-        var start = CurrentRevision() + 1;
+        var start = _raw.CurrentRevision() + 1;
         for (var i = 0; i < 10; i++)
         {
-            Put($"/resume/{i:00}", $"v{i}");
+            _raw.Put($"/resume/{i:00}", $"v{i}");
         }
 
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         // The "operator" processes 4 events and crashes; it stored the last ModRevision it processed.
         var before = _pwsh.Run($"Watch-EtcdPrefix /resume/ -Revision {start} -Count 4");
         var last = (long)before[^1].Properties["ModRevision"].Value;
@@ -91,7 +74,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void No_events_and_a_timeout_ends_cleanly()
     {
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         var result = _pwsh.Invoke("Watch-EtcdPrefix /nothing-ever-here/ -Timeout 00:00:01");
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
@@ -100,11 +83,11 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void Compacted_start_revision_names_the_oldest_available_revision()
     {
-        var early = Put("/compacted/k", "1");
-        var compactAt = Put("/compacted/k", "2");
-        Put("/compacted/k", "3");
-        _raw.KV.Compact(new CompactionRequest { Revision = compactAt, Physical = true });
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        var early = _raw.Put("/compacted/k", "1");
+        var compactAt = _raw.Put("/compacted/k", "2");
+        _raw.Put("/compacted/k", "3");
+        _raw.Compact(compactAt);
+        Connect();
         var result = _pwsh.Invoke($"Watch-EtcdPrefix /compacted/ -Revision {early} -Timeout 00:00:05");
         Assert.Equal("EtcdRevisionCompacted", result.FirstErrorId);
         var message = result.Errors[0].ToString();
@@ -116,15 +99,15 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void Future_start_revision_waits_for_it_and_delivers_from_there()
     {
-        var future = CurrentRevision() + 3;
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        var future = _raw.CurrentRevision() + 3;
+        Connect();
         var waiting = _pwsh.Invoke($"Watch-EtcdPrefix /future/ -Revision {future} -Timeout 00:00:01 -Verbose");
         Assert.Empty(waiting.Errors);
         Assert.Empty(waiting.Output);
         Assert.Contains(waiting.Verbose, v => v.Contains($"Revision {future} is ahead", StringComparison.Ordinal));
         for (var i = 0; i < 5; i++)
         {
-            Put($"/future/{i}", "x");
+            _raw.Put($"/future/{i}", "x");
         }
 
         var events = _pwsh.Run($"Watch-EtcdPrefix /future/ -Revision {future} -Timeout 00:00:01");
@@ -135,13 +118,13 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void Select_first_ends_the_watch_and_its_grpc_stream()
     {
-        var start = CurrentRevision() + 1;
+        var start = _raw.CurrentRevision() + 1;
         for (var i = 0; i < 6; i++)
         {
-            Put($"/first/{i}", "x");
+            _raw.Put($"/first/{i}", "x");
         }
 
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         // Without -Count or -Timeout the watch would run forever: Select-Object must stop it.
         var events = _pwsh.Run($"Watch-EtcdPrefix /first/ -Revision {start} | Select-Object -First 3");
         Assert.Equal(3, events.Count);
@@ -152,7 +135,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public async Task Three_watches_in_three_runspaces_each_see_every_event()
     {
-        var start = CurrentRevision() + 1;
+        var start = _raw.CurrentRevision() + 1;
         using var ps1 = new PwshSession();
         using var ps2 = new PwshSession();
         using var ps3 = new PwshSession();
@@ -160,7 +143,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
         var watches = sessions.Select(s => Task.Run(() => s.Run($"Connect-Etcd {etcd.Endpoint}; Watch-EtcdPrefix /cascade/ -Revision {start} -Count 30 -Timeout 00:00:30"))).ToArray();
         for (var i = 0; i < 30; i++)
         {
-            Put($"/cascade/{i:00}", "x");
+            _raw.Put($"/cascade/{i:00}", "x");
         }
 
         var results = await Task.WhenAll(watches);
@@ -173,10 +156,10 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void A_dead_first_endpoint_is_skipped_and_the_watch_resumes_on_the_next()
     {
-        var start = CurrentRevision() + 1;
+        var start = _raw.CurrentRevision() + 1;
         for (var i = 0; i < 3; i++)
         {
-            Put($"/dead-first/{i}", "x");
+            _raw.Put($"/dead-first/{i}", "x");
         }
 
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -194,7 +177,7 @@ public sealed class WatchCmdletTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     [Fact]
     public void Bad_input_is_rejected()
     {
-        _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
+        Connect();
         Assert.Equal("EtcdInvalidArgument", _pwsh.Invoke("Watch-EtcdPrefix /x/ -Timeout -00:00:01").FirstErrorId);
         Assert.Equal("ParameterArgumentValidationError", _pwsh.Invoke("Watch-EtcdPrefix /x/ -Count 0").FirstErrorId);
         Assert.Equal("ParameterArgumentValidationError", _pwsh.Invoke("Watch-EtcdPrefix /x/ -EventType Update").FirstErrorId);

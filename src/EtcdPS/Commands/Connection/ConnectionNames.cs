@@ -33,9 +33,10 @@ public sealed class ConnectionNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        var pattern = CompleterText.StartsWith(wordToComplete);
         return ConnectionRegistry.Current.All
             .Where(c => pattern.IsMatch(c.Name))
-            .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.ToString()));
+            .Select(c => CompleterText.Result(c.Name, c.ToString()))
+            .ToArray();
     }
 }

@@ -81,8 +81,10 @@ public sealed class DisconnectEtcdCommand : PSCmdlet
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Connections to close, from Get-EtcdConnection.</summary>
+    /// <summary>Connections to close, from Get-EtcdConnection (or their names).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByConnectionSet)]
+    [ConnectionNameTransformation]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public EtcdConnection[] Connection { get; set; } = [];
 
     /// <summary>Close every connection of the session.</summary>

@@ -34,6 +34,7 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
     /// <summary>The API server's storage prefix (default /registry; OpenShift: /kubernetes.io).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string KubernetesPrefix { get; set; } = "/registry";
 
     /// <summary>Read the cluster as it was at this revision.</summary>

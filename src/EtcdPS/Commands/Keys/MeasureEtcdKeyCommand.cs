@@ -8,7 +8,7 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "EtcdKey")]
 [OutputType(typeof(EtcdKeyStatistics))]
-public sealed class MeasureEtcdKeyCommand : EtcdCmdlet
+public sealed class MeasureEtcdKeyCommand : KeyspaceReadCmdlet
 {
     private const string Activity = "Measure-EtcdKey";
 
@@ -32,31 +32,15 @@ public sealed class MeasureEtcdKeyCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter CountOnly { get; set; }
 
-    /// <summary>Measure the keyspace as it was at this revision.</summary>
-    [Parameter]
-    [ValidateRange(0, long.MaxValue)]
-    public long Revision { get; set; }
-
     /// <summary>Read from the local member without a quorum round.</summary>
     [Parameter]
     public SwitchParameter Serializable { get; set; }
-
-    /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? KubernetesPrefix { get; set; }
 
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var query = new KeyQuery
-        {
-            Range = KeyRange.Prefix(KeyReadProgress.Utf8(Prefix)),
-            Revision = Revision,
-            Serializable = Serializable,
-            KubernetesPrefixes = KubernetesPrefixes.Normalize(KubernetesPrefix),
-        };
+        var query = PrefixQuery(Prefix) with { Serializable = Serializable };
         var meter = new KeyUsageMeter(connection, query, Enum.Parse<KeyGrouping>(By, ignoreCase: true), Depth)
         {
             Progress = p => ReportProgress(KeyReadProgress.For(3, Activity, p)),

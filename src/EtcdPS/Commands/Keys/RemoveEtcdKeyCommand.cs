@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Engine.Keys;
 using EtcdPS.Engine.Writes;
 
 namespace EtcdPS.Commands.Keys;
@@ -11,17 +12,8 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "EtcdKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EtcdKeyValue))]
-public sealed class RemoveEtcdKeyCommand : EtcdCmdlet
+public sealed class RemoveEtcdKeyCommand : KeyWriteCmdlet
 {
-    /// <summary>The key (with -Prefix: the prefix).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Key { get; set; } = string.Empty;
-
-    /// <summary>The key's exact bytes (binary keys); wins over -Key when both are given.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public byte[]? RawKey { get; set; }
-
     /// <summary>Delete every key that starts with -Key.</summary>
     [Parameter]
     public SwitchParameter Prefix { get; set; }
@@ -30,28 +22,6 @@ public sealed class RemoveEtcdKeyCommand : EtcdCmdlet
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long ExpectedModRevision { get; set; }
-
-    /// <summary>The prefixes treated as Kubernetes' (default /registry/ and /kubernetes.io/).</summary>
-    [Parameter]
-    public string[] KubernetesPrefix { get; set; } = KubernetesWriteGuard.DefaultPrefixes;
-
-    /// <summary>Delete under a Kubernetes prefix without the extra confirmation.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Output the deleted keys with the values they had.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    private HashSet<string> _typed = [];
-
-    /// <inheritdoc />
-    protected override Task BeginProcessingAsync(CancellationToken cancellation)
-    {
-        // A -Key typed on the command line wins over the RawKey of a piped object.
-        _typed = [.. MyInvocation.BoundParameters.Keys];
-        return Task.CompletedTask;
-    }
 
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
@@ -62,15 +32,9 @@ public sealed class RemoveEtcdKeyCommand : EtcdCmdlet
                 "-ExpectedModRevision applies to one key, not to a -Prefix range.", Key);
         }
 
-        var key = KeyWriter.KeyBytes(Key, _typed.Contains(nameof(Key)) && !_typed.Contains(nameof(RawKey)) ? null : RawKey);
-        var rangeEnd = Prefix ? KeyWriter.PrefixEnd(key) : null;
+        var key = KeyBytes();
+        var rangeEnd = Prefix ? KeyRange.PrefixEnd(key) : null;
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var kubernetes = KeyWriter.Touches(key, rangeEnd, KubernetesPrefix);
-        if (kubernetes)
-        {
-            await WriteWarningAsync(KubernetesWriteGuard.Warning).ConfigureAwait(false);
-        }
-
         var action = "Remove etcd key";
         if (Prefix)
         {
@@ -78,34 +42,11 @@ public sealed class RemoveEtcdKeyCommand : EtcdCmdlet
             action = $"Remove the {count} etcd key(s) under the prefix";
         }
 
-        if (!await ShouldProcessAsync(Key, action).ConfigureAwait(false))
+        if (await ApproveAsync(key, rangeEnd, action).ConfigureAwait(false))
         {
-            return;
-        }
-
-        if (kubernetes && !Force)
-        {
-            if (!KubernetesWriteGuard.IsInteractive(Host)
-                || !await ShouldContinueAsync($"{KubernetesWriteGuard.Question} ({Key})", "Kubernetes key").ConfigureAwait(false))
-            {
-                await WriteErrorAsync(KubernetesWriteGuard.NeedsForce(Key)).ConfigureAwait(false);
-                return;
-            }
-        }
-
-        try
-        {
-            var result = await KeyWriter.DeleteAsync(connection, key, rangeEnd, ExpectedModRevision > 0 ? ExpectedModRevision : null, cancellation)
-                .ConfigureAwait(false);
-            await WriteVerboseAsync($"{result.Deleted} key(s) deleted at revision {result.Revision}.").ConfigureAwait(false);
-            if (PassThru)
-            {
-                await WriteObjectAsync(result.Previous, enumerate: true).ConfigureAwait(false);
-            }
-        }
-        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite)
-        {
-            await WriteErrorAsync(ex).ConfigureAwait(false);
+            long? expected = ExpectedModRevision > 0 ? ExpectedModRevision : null;
+            await WriteAsync(() => KeyWriter.DeleteAsync(connection, key, rangeEnd, expected, cancellation),
+                result => $"{result.Deleted} key(s) deleted at revision {result.Revision}.").ConfigureAwait(false);
         }
     }
 }

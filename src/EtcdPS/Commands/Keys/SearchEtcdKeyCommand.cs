@@ -9,7 +9,7 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 [Cmdlet(VerbsCommon.Search, "EtcdKey", DefaultParameterSetName = PatternSet)]
 [OutputType(typeof(EtcdKeyValue))]
-public sealed class SearchEtcdKeyCommand : EtcdCmdlet
+public sealed class SearchEtcdKeyCommand : KeyspaceReadCmdlet
 {
     private const string PatternSet = "Pattern";
     private const string RegexSet = "Regex";
@@ -36,28 +36,12 @@ public sealed class SearchEtcdKeyCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter InValue { get; set; }
 
-    /// <summary>Search the keyspace as it was at this revision.</summary>
-    [Parameter]
-    [ValidateRange(0, long.MaxValue)]
-    public long Revision { get; set; }
-
-    /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? KubernetesPrefix { get; set; }
-
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var matches = Matcher();
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var query = new KeyQuery
-        {
-            Range = KeyRange.Prefix(KeyReadProgress.Utf8(Prefix)),
-            Revision = Revision,
-            KubernetesPrefixes = KubernetesPrefixes.Normalize(KubernetesPrefix),
-        };
-        var search = new KeySearch(connection, query, matches, InValue)
+        var search = new KeySearch(connection, PrefixQuery(Prefix), matches, InValue)
         {
             Progress = p => ReportProgress(KeyReadProgress.For(2, Activity, p)),
         };

@@ -35,6 +35,7 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
 
     /// <summary>The etcd key: shown on the object, and needed to decrypt aesgcm values (it is their authenticated data).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string? Key { get; set; }
 
     /// <summary>The key's ModRevision: fills metadata.resourceVersion as the API server does when reading.</summary>

@@ -153,8 +153,9 @@ public sealed class LabNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
     {
-        var pattern = new WildcardPattern(CompleterText.Unquote(wordToComplete) + "*", WildcardOptions.IgnoreCase);
+        var pattern = CompleterText.StartsWith(wordToComplete);
         return LabRegistry.All.Where(l => pattern.IsMatch(l.Lab.Name))
-            .Select(l => new CompletionResult(CompleterText.Quote(l.Lab.Name), l.Lab.Name, CompletionResultType.ParameterValue, l.Lab.ToString()));
+            .Select(l => CompleterText.Result(l.Lab.Name, l.Lab.ToString()))
+            .ToArray();
     }
 }

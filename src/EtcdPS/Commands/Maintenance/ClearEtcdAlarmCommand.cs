@@ -16,6 +16,7 @@ public sealed class ClearEtcdAlarmCommand : EtcdCmdlet
     /// <summary>Only alarms of these members (hex ids, as Get-EtcdAlarm shows them).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MemberCompleter))]
     public string[]? MemberId { get; set; }
 
     /// <summary>Only these alarms.</summary>

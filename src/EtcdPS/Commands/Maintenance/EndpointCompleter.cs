@@ -4,24 +4,21 @@ using System.Management.Automation.Language;
 
 namespace EtcdPS.Commands.Maintenance;
 
-/// <summary>Completes the endpoints of the connection in use (-Connection, else the session's default), without calling etcd.</summary>
+/// <summary>
+/// Completes the endpoints of the connection in use (-Connection, else the session's default), without calling etcd: for
+/// parameters that take one of the connection's own endpoints (Save-EtcdSnapshot -Endpoint). Parameters that take any member
+/// use <see cref="MemberCompleter"/>.
+/// </summary>
 public sealed class EndpointCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var connection = fakeBoundParameters["Connection"] is { } given
-            ? (given is PSObject ps ? ps.BaseObject : given) as EtcdConnection
-            : ConnectionRegistry.Current.Default;
-        if (connection is null)
-        {
-            return [];
-        }
-
-        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return connection.Endpoints
+        var pattern = CompleterText.StartsWith(wordToComplete);
+        return (CompleterConnection.From(fakeBoundParameters)?.Endpoints ?? [])
             .Where(e => pattern.IsMatch(e))
-            .Select(e => new CompletionResult(e, e, CompletionResultType.ParameterValue, e));
+            .Select(e => CompleterText.Result(e, e))
+            .ToArray();
     }
 }

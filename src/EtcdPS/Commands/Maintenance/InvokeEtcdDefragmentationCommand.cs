@@ -16,7 +16,7 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
     /// <summary>Members to defragment, by client URL or member name; the connection's endpoints when omitted (all members with -Cluster).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientUrls")]
-    [ArgumentCompleter(typeof(EndpointCompleter))]
+    [ArgumentCompleter(typeof(MemberCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
 

@@ -13,6 +13,7 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
     /// <summary>The key prefix to compare; an empty string compares the whole keyspace.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
     /// <summary>The earlier revision.</summary>

@@ -13,6 +13,7 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
     /// <summary>The key whose history to list.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
     /// <summary>Add to each version what changed from the version before it (Diff: "- old" and "+ new" lines).</summary>

@@ -17,11 +17,13 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     /// <summary>The key prefix to watch; an empty string watches the whole keyspace.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PrefixSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
     /// <summary>One key to watch.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeySet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
     /// <summary>The first revision to deliver (history from there on is replayed); by default, changes after now.</summary>

@@ -1,0 +1,104 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Writes;
+
+namespace EtcdPS.Commands.Keys;
+
+/// <summary>
+/// Base of the cmdlets that change keys (Set-EtcdKey, Remove-EtcdKey): the key as text or exact bytes, the rule that
+/// parameters typed on the command line win over properties of piped objects, and the Kubernetes write guard
+/// (a warning, ShouldProcess, then -Force or an interactive confirmation).
+/// </summary>
+public abstract class KeyWriteCmdlet : EtcdCmdlet
+{
+    /// <summary>The key (Remove-EtcdKey -Prefix: the prefix).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
+    public string Key { get; set; } = string.Empty;
+
+    /// <summary>The key's exact bytes (binary keys); wins over -Key when both are given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public byte[]? RawKey { get; set; }
+
+    /// <summary>The prefixes treated as Kubernetes' (default /registry/ and /kubernetes.io/).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(KeyCompleter))]
+    public string[] KubernetesPrefix { get; set; } = KubernetesWriteGuard.DefaultPrefixes;
+
+    /// <summary>Write or delete under a Kubernetes prefix without the extra confirmation.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Output the previous values of the keys written or deleted (nothing for a key that did not exist).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private HashSet<string> _typed = [];
+
+    /// <inheritdoc />
+    protected override Task BeginProcessingAsync(CancellationToken cancellation)
+    {
+        // Only parameters typed on the command line are bound yet: they win over properties of piped objects,
+        // so `$kv | Set-EtcdKey -Value new` writes "new", not the piped RawValue.
+        _typed = [.. MyInvocation.BoundParameters.Keys];
+        return Task.CompletedTask;
+    }
+
+    /// <summary>True when <paramref name="text"/> was typed on the command line and <paramref name="exactBytes"/> was not.</summary>
+    private protected bool TypedTextWins(string text, string exactBytes) => _typed.Contains(text) && !_typed.Contains(exactBytes);
+
+    /// <summary>The key's bytes: a typed -Key wins over the RawKey of a piped object, otherwise RawKey wins over Key.</summary>
+    private protected byte[] KeyBytes() => KeyWriter.KeyBytes(Key, TypedTextWins(nameof(Key), nameof(RawKey)) ? null : RawKey);
+
+    /// <summary>
+    /// Asks whether to change [<paramref name="key"/>, <paramref name="rangeEnd"/>) (null: the key alone): warns under a
+    /// Kubernetes prefix, asks ShouldProcess with <paramref name="action"/>, then needs -Force or a person's "yes".
+    /// False when the change must not happen (a refused Kubernetes write has already been written as an error).
+    /// </summary>
+    private protected async Task<bool> ApproveAsync(byte[] key, byte[]? rangeEnd, string action)
+    {
+        var kubernetes = KeyWriter.Touches(key, rangeEnd, KubernetesPrefix);
+        if (kubernetes)
+        {
+            await WriteWarningAsync(KubernetesWriteGuard.Warning).ConfigureAwait(false);
+        }
+
+        if (!await ShouldProcessAsync(Key, action).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (kubernetes && !Force)
+        {
+            if (!KubernetesWriteGuard.IsInteractive(Host)
+                || !await ShouldContinueAsync($"{KubernetesWriteGuard.Question} ({Key})", "Kubernetes key").ConfigureAwait(false))
+            {
+                await WriteErrorAsync(KubernetesWriteGuard.NeedsForce(Key)).ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Runs the write, says what it did, and outputs the previous values with -PassThru. A refused precondition is an
+    /// error for this key only: the rest of a piped batch still goes on.
+    /// </summary>
+    private protected async Task WriteAsync(Func<Task<KeyWriteResult>> write, Func<KeyWriteResult, string> describe)
+    {
+        try
+        {
+            var result = await write().ConfigureAwait(false);
+            await WriteVerboseAsync(describe(result)).ConfigureAwait(false);
+            if (PassThru)
+            {
+                await WriteObjectAsync(result.Previous, enumerate: true).ConfigureAwait(false);
+            }
+        }
+        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite or EtcdMaintenanceErrorIds.KeyExists)
+        {
+            await WriteErrorAsync(ex).ConfigureAwait(false);
+        }
+    }
+}

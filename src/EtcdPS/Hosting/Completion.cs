@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace EtcdPS.Commands;
+
+/// <summary>
+/// The connection a completer should ask (the command's -Connection, given as an object or a name, else the session
+/// default), and the one way completers call etcd.
+/// </summary>
+internal static class CompleterConnection
+{
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(3);
+
+    public static EtcdConnection? From(IDictionary fakeBoundParameters)
+    {
+        var given = fakeBoundParameters.Contains("Connection") ? fakeBoundParameters["Connection"] : null;
+        var explicitConnection = (given is PSObject wrapped ? wrapped.BaseObject : given) switch
+        {
+            EtcdConnection connection => connection,
+            string name => ConnectionNameTransformationAttribute.Find(name),
+            _ => null,
+        };
+        if (explicitConnection is { IsClosed: false })
+        {
+            return explicitConnection;
+        }
+
+        return ConnectionRegistry.Current.Default is { IsClosed: false } current ? current : null;
+    }
+
+    /// <summary>
+    /// Asks etcd for completions. Completers are synchronous by contract, so the call runs on the thread pool with a hard
+    /// time budget (Tab never hangs); nothing comes back when there is no connection, etcd fails or the time is up.
+    /// </summary>
+    public static IReadOnlyList<T> Ask<T>(IDictionary fakeBoundParameters, Func<EtcdConnection, CancellationToken, Task<IReadOnlyList<T>>> ask)
+    {
+        if (From(fakeBoundParameters) is not { } connection)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var budget = new CancellationTokenSource(s_budget);
+            return Task.Run(() => ask(connection, budget.Token), budget.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is EtcdException or OperationCanceledException)
+        {
+            return [];
+        }
+    }
+}
+
+/// <summary>What was typed and what is offered: quoting, so keys with spaces or PowerShell's special characters stay one argument.</summary>
+internal static class CompleterText
+{
+    public static string Unquote(string word) => word.Length >= 1 && word[0] is '\'' or '"'
+        ? word.Trim(word[0]).Replace("''", "'", StringComparison.Ordinal)
+        : word;
+
+    public static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or ':' or '+' or '=' or '@' or '~')
+            ? value
+            : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>Matches the values that start with what was typed (which may hold wildcards), ignoring case.</summary>
+    public static WildcardPattern StartsWith(string word) => new(Unquote(word) + "*", WildcardOptions.IgnoreCase);
+
+    /// <summary>The completion of <paramref name="value"/>, quoted where it must be.</summary>
+    public static CompletionResult Result(string value, string toolTip) =>
+        new(Quote(value), value, CompletionResultType.ParameterValue, toolTip);
+}
