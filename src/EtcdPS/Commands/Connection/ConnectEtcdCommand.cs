@@ -6,12 +6,12 @@ namespace EtcdPS.Commands.Connection;
 /// <summary>
 /// <para type="synopsis">Connects to an etcd cluster and makes it the session's default connection.</para>
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "Etcd")]
+[Cmdlet(VerbsCommunications.Connect, "Etcd", DefaultParameterSetName = EndpointSet)]
 [OutputType(typeof(EtcdConnection))]
-public sealed class ConnectEtcdCommand : AsyncPSCmdlet
+public sealed partial class ConnectEtcdCommand : AsyncPSCmdlet
 {
     /// <summary>One or more endpoints: host:port, http://host:port or https://host:port.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = EndpointSet)]
     [ValidateNotNullOrEmpty]
     public string[] Endpoint { get; set; } = ["127.0.0.1:2379"];
 
@@ -77,7 +77,14 @@ public sealed class ConnectEtcdCommand : AsyncPSCmdlet
             DialTimeout = DialTimeout,
             CommandTimeout = CommandTimeout,
         };
-        var result = await EtcdConnector.ConnectAsync(options, cancellation).ConfigureAwait(false);
+        var result = ParameterSetName == KubernetesSet
+            ? await ConnectThroughKubernetesAsync(options, cancellation).ConfigureAwait(false)
+            : await EtcdConnector.ConnectAsync(options, cancellation).ConfigureAwait(false);
+        if (result is null)
+        {
+            return;
+        }
+
         foreach (var failure in result.UnreachableEndpoints)
         {
             await WriteWarningAsync(failure.Message).ConfigureAwait(false);
