@@ -51,6 +51,28 @@ internal static class KubernetesApiErrors
             "Check the cluster with kubectl, then try again.", ex);
     }
 
+    /// <summary>
+    /// A refused WebSocket upgrade only says "status 403 when 101 was expected". The same subresource asked with a
+    /// plain GET returns the API server's Status (who is forbidden what); that is the failure worth reporting.
+    /// </summary>
+    public static async Task<Exception> ExplainRefusedUpgradeAsync(WebSocketException refused, Func<Task> plainRequest)
+    {
+        try
+        {
+            await plainRequest().ConfigureAwait(false);
+        }
+        catch (HttpOperationException http) when (http.Response is { StatusCode: not HttpStatusCode.BadRequest })
+        {
+            // 400 is "Upgrade request required": the plain GET was allowed, so the upgrade failed for another reason.
+            return http;
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+        }
+
+        return refused;
+    }
+
     /// <summary>The message of a Kubernetes Status body, when the body is one.</summary>
     private static string? StatusMessage(string? body)
     {

@@ -24,8 +24,19 @@ internal static class PodFileReader
     /// <exception cref="PodFileException">The command ran and failed, or printed nothing.</exception>
     public static async Task<string> ReadAsync(IKubernetes client, string @namespace, string pod, string? container, string path, CancellationToken cancellation)
     {
-        using var socket = await client.WebSocketNamespacedPodExecAsync(pod, @namespace, ["/bin/sh", "-c", PrintFile, "etcdps", path], container,
-            true, false, true, false, Protocol, null, cancellation).ConfigureAwait(false);
+        WebSocket socket;
+        try
+        {
+            socket = await client.WebSocketNamespacedPodExecAsync(pod, @namespace, ["/bin/sh", "-c", PrintFile, "etcdps", path], container,
+                true, false, true, false, Protocol, null, cancellation).ConfigureAwait(false);
+        }
+        catch (WebSocketException refused)
+        {
+            throw await KubernetesApiErrors.ExplainRefusedUpgradeAsync(refused, () => client.CoreV1.ConnectGetNamespacedPodExecAsync(pod, @namespace,
+                "/bin/sh", container, true, false, true, false, cancellation)).ConfigureAwait(false);
+        }
+
+        using var owned = socket;
         var stdout = new MemoryStream();
         var stderr = new StringBuilder();
         var status = new StringBuilder();

@@ -57,8 +57,18 @@ internal sealed class PodPortForwarder : IDisposable
     /// <exception cref="Exception">What KubernetesClient threw; the caller maps it.</exception>
     public static async Task<PodPortForwarder> StartAsync(IKubernetes client, string @namespace, string pod, int remotePort, CancellationToken cancellation)
     {
-        var first = await client.WebSocketNamespacedPodPortForwardAsync(pod, @namespace, [remotePort], Protocol, cancellationToken: cancellation)
-            .ConfigureAwait(false);
+        WebSocket first;
+        try
+        {
+            first = await client.WebSocketNamespacedPodPortForwardAsync(pod, @namespace, [remotePort], Protocol, cancellationToken: cancellation)
+                .ConfigureAwait(false);
+        }
+        catch (WebSocketException refused)
+        {
+            throw await KubernetesApiErrors.ExplainRefusedUpgradeAsync(refused,
+                () => client.CoreV1.ConnectGetNamespacedPodPortforwardAsync(pod, @namespace, remotePort, cancellation)).ConfigureAwait(false);
+        }
+
         return new PodPortForwarder(client, @namespace, pod, remotePort, first);
     }
 
