@@ -56,6 +56,24 @@ internal static class KubeconfigLoader
         }
     }
 
+    /// <summary>The context names of the kubeconfig, for tab completion; empty when there is no readable kubeconfig.</summary>
+    public static IReadOnlyList<string> ContextNames(string? explicitPath, Func<string, string?> getVariable, string? home)
+    {
+        try
+        {
+            return Locate(explicitPath, getVariable, home)
+                .SelectMany(f => KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(f), useRelativePaths: true).Contexts ?? [])
+                .Select(c => c.Name)
+                .Where(n => !string.IsNullOrEmpty(n))
+                .Distinct(StringComparer.Ordinal)
+                .ToArray();
+        }
+        catch (Exception ex) when (ex is EtcdException or KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The kubeconfig files to read, in kubectl's order of precedence.</summary>
     public static IReadOnlyList<string> Locate(string? explicitPath, Func<string, string?> getVariable, string? home)
     {

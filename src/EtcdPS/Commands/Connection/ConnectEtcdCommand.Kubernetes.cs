@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using EtcdPS.Engine.Connection;
 using EtcdPS.Engine.Connection.Kubernetes;
 
@@ -17,6 +19,7 @@ public sealed partial class ConnectEtcdCommand
     /// <summary>The kubeconfig context; default: its current-context.</summary>
     [Parameter(ParameterSetName = KubernetesSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubeContextCompleter))]
     public string? Context { get; set; }
 
     /// <summary>The namespace of the etcd pods (default kube-system).</summary>
@@ -76,5 +79,21 @@ public sealed partial class ConnectEtcdCommand
         var result = await KubernetesEtcdConnector.ConnectAsync(session, options, podTls, cancellation).ConfigureAwait(false);
         await WriteVerboseAsync($"Port-forwarding {result.Connection.Endpoints[0]} to {target.Display} port {target.Port}; Disconnect-Etcd closes it.").ConfigureAwait(false);
         return result;
+    }
+}
+
+/// <summary>Completes the context names of the kubeconfig (-Kubeconfig when typed, else KUBECONFIG or ~/.kube/config).</summary>
+public sealed class KubeContextCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var kubeconfig = fakeBoundParameters.Contains("Kubeconfig") ? fakeBoundParameters["Kubeconfig"]?.ToString() : null;
+        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        return KubeconfigLoader.ContextNames(kubeconfig, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
+            .Where(name => pattern.IsMatch(name))
+            .Order(StringComparer.Ordinal)
+            .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
     }
 }

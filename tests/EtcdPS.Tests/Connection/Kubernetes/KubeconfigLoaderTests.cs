@@ -102,4 +102,23 @@ public sealed class KubeconfigLoaderTests : IDisposable
         Assert.Equal(EtcdErrorIds.KubeconfigInvalid, ex.ErrorId);
         Assert.DoesNotContain("do-not-print-me", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Context_completes_from_the_kubeconfig_given_on_the_command_line()
+    {
+        var path = Write("two", Config("https://10.0.0.1:6443", "prod-east", "prod-east").Replace("contexts:", """
+            contexts:
+            - name: staging
+              context:
+                cluster: prod-east-cluster
+                user: prod-east-user
+            """, StringComparison.Ordinal));
+        Assert.Equal(["prod-east", "staging"], KubeconfigLoader.ContextNames(path, Env(null), _folder).Order(StringComparer.Ordinal));
+        Assert.Empty(KubeconfigLoader.ContextNames(Path.Combine(_folder, "absent"), Env(null), _folder));
+
+        using var pwsh = new PwshSession();
+        var input = $"Connect-Etcd -Kubernetes -Kubeconfig '{path}' -Context pro";
+        var matches = pwsh.Run($"(TabExpansion2 -inputScript \"{input}\" -cursorColumn {input.Length}).CompletionMatches.CompletionText");
+        Assert.Equal(["prod-east"], matches.Select(m => (string)m.BaseObject));
+    }
 }
