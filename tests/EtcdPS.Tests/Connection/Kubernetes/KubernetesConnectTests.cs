@@ -102,9 +102,17 @@ public sealed class KubernetesConnectTests(NodeTlsEtcdFixture etcd) : IClassFixt
         Assert.Equal("through the tunnel", Assert.Single(Pwsh.Run("(Get-EtcdKey -Key /kube-forward/test).Value")).BaseObject);
         Assert.True(_api.PortForwards >= 1);
 
+        // A new connection of the same name replaces this one and closes its port-forward; Disconnect-Etcd closes the new one's.
+        var replacement = new Uri(Assert.Single((string[])Assert.Single(Pwsh.Run($"Connect-Etcd -Kubernetes -Kubeconfig '{kubeconfig}' {FileCertificates} -PassThru")).Properties["Endpoints"].Value));
+        AssertClosed(endpoint.Port);
         Pwsh.Run("Disconnect-Etcd");
-        using var client = new TcpClient();
-        Assert.ThrowsAny<SocketException>(() => client.Connect(IPAddress.Loopback, endpoint.Port));
+        AssertClosed(replacement.Port);
+
+        static void AssertClosed(int port)
+        {
+            using var client = new TcpClient();
+            Assert.ThrowsAny<SocketException>(() => client.Connect(IPAddress.Loopback, port));
+        }
     }
 
     [Fact]
