@@ -101,6 +101,10 @@ try {
             ResourceVersion = $d.metadata.resourceVersion
         }
     }
+    Step 'Get-EtcdKey -Decode lists decoded objects with a one-line summary per kind (Secret data stays masked).' {
+        Get-EtcdKey /registry/deployments/shop/ -Prefix -Decode | Format-Table
+        Get-EtcdKey /registry/secrets/shop/ -Prefix -Decode -First 1 | Select-Object Key, Kind, Summary, @{ n = 'data'; e = { $_.data } }
+    }
     Write-Host ''
     Write-Host 'Tour done. Read more: Get-Help about_EtcdPS; every cmdlet: Get-Command -Module EtcdPS.' -ForegroundColor Green
 }

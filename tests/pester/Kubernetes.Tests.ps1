@@ -178,3 +178,75 @@ current-context: only
         { Connect-Etcd -Kubernetes -Endpoint 127.0.0.1:2379 -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet*'
     }
 }
+
+Describe 'Get-EtcdKey -Decode' {
+    BeforeAll {
+        Connect-Etcd $script:etcd.Endpoint
+        Remove-EtcdKey /registry/ -Prefix -Force -Confirm:$false -WarningAction SilentlyContinue
+        Set-EtcdKey /registry/deployments/shop/web -RawValue (ConvertTo-K8sBytes $script:deploymentJson) -Force -Confirm:$false -WarningAction SilentlyContinue
+        Set-EtcdKey /registry/secrets/prod/db -RawValue (ConvertTo-K8sBytes $script:secretJson) -Force -Confirm:$false -WarningAction SilentlyContinue
+        Set-EtcdKey /registry/masterleases/10.0.0.1 -Value 'plain text lease' -Force -Confirm:$false -WarningAction SilentlyContinue
+    }
+
+    It 'decodes a Deployment written with Set-EtcdKey: .spec.replicas, Kind and Summary' {
+        $kv = Get-EtcdKey /registry/deployments/shop/web -Decode
+        $kv | Should -BeOfType ([EtcdPS.EtcdKeyValue])
+        $kv.spec.replicas | Should -Be 3
+        $kv.Decoded.spec.replicas | Should -Be 3
+        $kv.metadata.labels.app | Should -Be 'web'
+        $kv.Kind | Should -Be 'Deployment'
+        $kv.ApiVersion | Should -Be 'apps/v1'
+        $kv.Summary | Should -Be '2/3 ready'
+        $kv.Decoded.metadata.resourceVersion | Should -Be "$($kv.ModRevision)"
+        ($kv | Format-Table | Out-String) | Should -Match 'Deployment\s+shop\s+web\s+\d+\s+1\s+2/3 ready'
+    }
+
+    It 'masks Secret data in a listing unless -ShowSecret, and passes plain values through in a range' {
+        $all = Get-EtcdKey /registry/ -Prefix -Decode -ErrorVariable errs
+        $errs | Should -BeNullOrEmpty
+        $all | Should -HaveCount 3
+        ($all | Where-Object Kind -EQ 'Secret').data.password | Should -Be '*****'
+        ($all | Out-String) | Should -Not -Match 'aHVudGVyMg=='
+        ($all | Where-Object Key -Like '*masterleases*').Kind | Should -BeNullOrEmpty
+        (Get-EtcdKey /registry/secrets/prod/db -Decode -ShowSecret).data.password | Should -Be 'aHVudGVyMg=='
+    }
+
+    It 'reports a single plain value as EtcdValueNotDecodable and still returns the key' {
+        $kv = Get-EtcdKey /registry/masterleases/10.0.0.1 -Decode -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'EtcdValueNotDecodable,*'
+        $kv.Value | Should -Be 'plain text lease'
+    }
+
+    It 'Search-EtcdKey -InValue matches the decoded JSON of protobuf values, never Secret data' {
+        (Search-EtcdKey '*"replicas":3,*' -Prefix /registry/ -InValue).Key | Should -Be '/registry/deployments/shop/web'
+        (Search-EtcdKey '*nginx:1.27*' -Prefix /registry/ -InValue).Key | Should -Be '/registry/deployments/shop/web'
+        # The Secret's password is "hunter2" (base64 aHVudGVyMg==): neither form is searchable.
+        Search-EtcdKey '*hunter2*' -Prefix /registry/ -InValue | Should -BeNullOrEmpty
+        Search-EtcdKey '*aHVudGVyMg==*' -Prefix /registry/ -InValue | Should -BeNullOrEmpty
+        (Search-EtcdKey '*"password":"`*`*`*`*`*"*' -Prefix /registry/ -InValue).Key | Should -Be '/registry/secrets/prod/db'
+    }
+
+    It 'rejects -Decode with -KeysOnly and -ShowSecret without -Decode' {
+        { Get-EtcdKey /registry/ -Prefix -KeysOnly -Decode -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument,*'
+        { Get-EtcdKey /registry/secrets/prod/db -ShowSecret -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument,*'
+    }
+
+    It 'shows phase and node as the Summary of a protobuf Pod' {
+        Set-EtcdKey /registry/pods/shop/web-1 -RawValue (ConvertTo-K8sBytes '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"web-1","namespace":"shop"},"spec":{"nodeName":"node-1"},"status":{"phase":"Running"}}') -Force -Confirm:$false -WarningAction SilentlyContinue
+        $pod = Get-EtcdKey /registry/pods/shop/web-1 -Decode
+        $pod.ValueKind | Should -Be 'KubernetesProtobuf'
+        $pod.Summary | Should -Be 'Running on node-1'
+        $pod.status.phase | Should -Be 'Running'
+    }
+}
+
+Describe 'Decoded objects in PowerShell' {
+    It 'keeps map keys that differ only in case (labels App and app) instead of failing' {
+        $json = '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"c","namespace":"n","labels":{"App":"one","app":"two"}},"data":{"a":"1"}}'
+        $o = ConvertFrom-EtcdValue -InputObject ([Text.Encoding]::UTF8.GetBytes($json))
+        $o.metadata.labels.App | Should -Be 'one'
+        $o.metadata.labels.'app#2' | Should -Be 'two'
+        (ConvertFrom-EtcdValue -InputObject ([Text.Encoding]::UTF8.GetBytes($json)) -AsJson | ConvertFrom-Json -AsHashtable).metadata.labels.Count | Should -Be 2
+    }
+}

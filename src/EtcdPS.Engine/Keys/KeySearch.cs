@@ -30,9 +30,26 @@ internal sealed class KeySearch(EtcdConnection connection, KeyQuery query, Func<
     }
 
     /// <summary>
-    /// The value as text to match: the UTF-8 text, or for binary values (Kubernetes protobuf) the bytes decoded
-    /// leniently, so the strings inside them (names, images, labels) can still be found.
+    /// The value as text to match. Kubernetes protobuf and CBOR values are decoded and matched as their compact JSON
+    /// (so <c>*"replicas":3*</c> finds Deployments), with Secret data masked so a search cannot probe secret values.
+    /// Other values match as their UTF-8 text, or the bytes decoded leniently when they are binary.
     /// </summary>
-    internal static string ValueText(ReadOnlySpan<byte> value) =>
-        ValueKinds.TryDecodeUtf8(value) ?? Encoding.UTF8.GetString(value);
+    internal static string ValueText(ReadOnlySpan<byte> value)
+    {
+        if (value.StartsWith(KubernetesProtobufCodec.Magic) || value.StartsWith(CborSelfDescribe))
+        {
+            try
+            {
+                return KubernetesValueDecoder.Decode(value.ToArray(), 0, DecodeOptions.Default).ToJson(indented: false) ?? string.Empty;
+            }
+            catch (EtcdException)
+            {
+                // Not decodable after all: fall back to the bytes themselves.
+            }
+        }
+
+        return ValueKinds.TryDecodeUtf8(value) ?? Encoding.UTF8.GetString(value);
+    }
+
+    private static ReadOnlySpan<byte> CborSelfDescribe => [0xd9, 0xd9, 0xf7];
 }

@@ -19,7 +19,7 @@ internal sealed record DecodeOptions
 
 /// <summary>
 /// The one entry point that turns an etcd value into a <see cref="KubernetesObject"/>: protobuf, JSON (custom
-/// resources), encrypted at rest (reported, or decrypted with keys); CBOR is detected and reported.
+/// resources), CBOR (Kubernetes' CBOR serializer), encrypted at rest (reported, or decrypted with keys).
 /// </summary>
 internal static class KubernetesValueDecoder
 {
@@ -50,7 +50,7 @@ internal static class KubernetesValueDecoder
             case ValueKind.KubernetesEncrypted:
                 return DecodeEncrypted(rawValue, modRevision, options, key);
             case ValueKind.Cbor:
-                throw NotDecodable(key, "The value is CBOR (Kubernetes' CBOR serializer, prefix d9 d9 f7); CBOR values are detected but not decoded.");
+                return Build(DecodeCbor(rawValue, key), ValueKind.Cbor, modRevision, options, key);
             case ValueKind.Empty:
                 throw NotDecodable(key, "The value is empty (0 bytes), not a Kubernetes object.");
             default:
@@ -88,6 +88,23 @@ internal static class KubernetesValueDecoder
         }
 
         return obj;
+    }
+
+    private static JsonObject DecodeCbor(byte[] rawValue, string? key)
+    {
+        JsonNode? node;
+        try
+        {
+            node = KubernetesCbor.Decode(rawValue);
+        }
+        catch (ProtoFormatException ex)
+        {
+            throw NotDecodable(key, "The CBOR value cannot be decoded: " + ex.Message, ex);
+        }
+
+        return node is JsonObject obj && obj["kind"] is JsonValue && obj["apiVersion"] is JsonValue
+            ? obj
+            : throw NotDecodable(key, "The value is CBOR but not a Kubernetes object (no kind and apiVersion).");
     }
 
     private static KubernetesObject DecodeEncrypted(byte[] rawValue, long modRevision, DecodeOptions options, string? key)

@@ -46,6 +46,27 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     protected Task WriteObjectAsync(object? value, bool enumerate = false) =>
         Post(() => { WriteObject(value, enumerate); return true; });
 
+    /// <summary>
+    /// Writes objects in one hand-off to the pipeline thread, in order, each through <paramref name="convert"/> (run
+    /// on the pipeline thread); an <see cref="EtcdException"/> among them is written as a non-terminating error at its place.
+    /// </summary>
+    protected Task WriteObjectsAndErrorsAsync(IEnumerable<object?> items, Func<object?, object?> convert) => Post(() =>
+    {
+        foreach (var item in items)
+        {
+            if (item is EtcdException error)
+            {
+                WriteError(ErrorRecords.From(error));
+            }
+            else
+            {
+                WriteObject(convert(item));
+            }
+        }
+
+        return true;
+    });
+
     /// <summary>Writes a non-terminating error.</summary>
     protected Task WriteErrorAsync(ErrorRecord error) => Post(() => { WriteError(error); return true; });
 
@@ -66,6 +87,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Asks ShouldContinue on the pipeline thread (extra confirmation, e.g. without -Force).</summary>
     protected Task<bool> ShouldContinueAsync(string query, string caption) => Post(() => ShouldContinue(query, caption));
+
+    /// <summary>Resolves a PowerShell path (relative, ~, PSDrive) to a file system path on the pipeline thread, which owns the session state.</summary>
+    protected Task<string> ResolvePathAsync(string path) => Post(() => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EtcdPS.Engine.Keys;
+using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS.Commands.Keys;
 
@@ -101,6 +102,43 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? KubernetesPrefix { get; set; }
 
+    /// <summary>Decode Kubernetes values: the output gets Kind, ApiVersion, Summary, Decoded and the object's fields (spec, status, ...).</summary>
+    [Parameter]
+    public SwitchParameter Decode { get; set; }
+
+    /// <summary>With -Decode: show Secret data instead of a mask.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
+    /// <summary>With -Decode: the API server's EncryptionConfiguration file, to decrypt values encrypted at rest.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EncryptionConfig { get; set; }
+
+    private KeyValueDecoding? _decoding;
+
+    /// <inheritdoc />
+    protected override async Task BeginProcessingAsync(CancellationToken cancellation)
+    {
+        if (!Decode)
+        {
+            if (ShowSecret || EncryptionConfig is not null)
+            {
+                throw GetEtcdKeyQuery.Invalid("-ShowSecret and -EncryptionConfig only apply with -Decode.");
+            }
+
+            return;
+        }
+
+        if (KeysOnly || CountOnly)
+        {
+            throw GetEtcdKeyQuery.Invalid("-Decode needs the values: it cannot be used with -KeysOnly or -CountOnly.");
+        }
+
+        var keys = EncryptionConfig is null ? null : EncryptionKeys.Load(await ResolvePathAsync(EncryptionConfig).ConfigureAwait(false));
+        _decoding = new KeyValueDecoding(new DecodeOptions { ShowSecret = ShowSecret, EncryptionKeys = keys }, ParameterSetName == KeySet);
+    }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -117,7 +155,9 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
             return;
         }
 
-        var found = await BatchedOutput.WriteAllAsync(reader.ReadAsync(cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false) > 0;
+        var found = _decoding is null
+            ? await BatchedOutput.WriteAllAsync(reader.ReadAsync(cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false) > 0
+            : await WriteDecodedAsync(reader.ReadAsync(cancellation), _decoding, cancellation).ConfigureAwait(false) > 0;
 
         ReportProgress(KeyReadProgress.Completed(1, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(reader)).ConfigureAwait(false);
@@ -126,6 +166,35 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
             await WriteErrorAsync(new EtcdException(EtcdErrorIds.KeyNotFound, EtcdErrorCategory.ObjectNotFound,
                 $"The key '{query.Range}' does not exist at revision {reader.Revision}.", query.Range.ToString(),
                 "Check the key (Get-EtcdKey <prefix> -Prefix -KeysOnly lists what exists), or use -Revision to read an older state.")).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long> WriteDecodedAsync(IAsyncEnumerable<EtcdKeyValue> items, KeyValueDecoding decoding, CancellationToken cancellation)
+    {
+        var written = await BatchedOutput.WriteAllAsync(
+            DecodeAll(items, decoding, cancellation),
+            (value, batch) => WriteObjectsAndErrorsAsync(batch ? (object?[])value! : [value], KeyValueDecoding.ForPipeline),
+            cancellation).ConfigureAwait(false);
+        if (decoding.Skipped > 0)
+        {
+            await WriteVerboseAsync($"{decoding.Skipped} values were not Kubernetes objects (text, binary or empty) and were not decoded.").ConfigureAwait(false);
+        }
+
+        return written - decoding.Failed;
+    }
+
+    // Decoding happens here, on the worker, so the pipeline thread only hands the objects on.
+    private static async IAsyncEnumerable<object> DecodeAll(IAsyncEnumerable<EtcdKeyValue> items, KeyValueDecoding decoding,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await foreach (var kv in items.WithCancellation(cancellation).ConfigureAwait(false))
+        {
+            if (decoding.Decode(kv) is { } error)
+            {
+                yield return error;
+            }
+
+            yield return kv;
         }
     }
 }

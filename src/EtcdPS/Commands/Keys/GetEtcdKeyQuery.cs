@@ -38,6 +38,6 @@ internal static class GetEtcdKeyQuery
         };
     }
 
-    private static EtcdException Invalid(string message) =>
+    internal static EtcdException Invalid(string message) =>
         new(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument, message, null, "See Get-Help Get-EtcdKey -Parameter *.");
 }

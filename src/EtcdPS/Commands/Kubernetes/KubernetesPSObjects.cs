@@ -17,25 +17,56 @@ internal static class KubernetesPSObjects
     /// The object with its top-level fields (metadata, spec, status, data, ...) as properties holding nested
     /// PSObjects, so <c>$o.spec.replicas</c> and <c>$o.metadata.labels.app</c> work.
     /// </summary>
-    public static PSObject Wrap(KubernetesObject obj)
+    public static PSObject Wrap(KubernetesObject obj) => Wrap(obj, out _);
+
+    /// <summary>As <see cref="Wrap(KubernetesObject)"/>; <paramref name="fields"/> are the properties added.</summary>
+    public static PSObject Wrap(KubernetesObject obj, out IReadOnlyList<PSNoteProperty> fields)
     {
         var result = PSObject.AsPSObject(obj);
         if (obj.Content is not JsonObject content)
         {
+            fields = [];
             return result;
         }
 
+        var added = new List<PSNoteProperty>(content.Count);
         foreach (var (name, value) in content)
         {
             // kind and apiVersion are already properties of KubernetesObject.
-            if (result.Properties[name] is null)
+            if (!s_objectProperties.Contains(name))
             {
-                result.Properties.Add(new PSNoteProperty(name, ToPS(value)));
+                var field = new PSNoteProperty(name, ToPS(value));
+                result.Properties.Add(field, preValidated: true);
+                added.Add(field);
             }
         }
 
+        fields = added;
         return result;
     }
+
+    /// <summary>
+    /// Adds fields to another PSObject (an EtcdKeyValue decoded by Get-EtcdKey -Decode), except those whose names
+    /// the target's type already has.
+    /// </summary>
+    public static void AddFields(IReadOnlyList<PSNoteProperty> fields, PSObject to, IReadOnlySet<string> reserved)
+    {
+        foreach (var field in fields)
+        {
+            if (!reserved.Contains(field.Name))
+            {
+                to.Properties.Add(new PSNoteProperty(field.Name, field.Value), preValidated: true);
+            }
+        }
+    }
+
+    /// <summary>The public property names of a type, case-insensitive as PowerShell matches them.</summary>
+    public static IReadOnlySet<string> PropertyNames(Type type) =>
+        type.GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    // Checked by name instead of through PSObject.Properties: a lookup there goes through the adapter and the type
+    // table for every field of every object, which cost more than building the object (Get-EtcdKey -Decode).
+    private static readonly IReadOnlySet<string> s_objectProperties = PropertyNames(typeof(KubernetesObject));
 
     public static string ToYaml(KubernetesObject obj) =>
         s_yaml.Serialize(ToPlain(obj.Content ?? JsonNode.Parse(EncryptedJson(obj))));
@@ -56,9 +87,18 @@ internal static class KubernetesPSObjects
                 return null;
             case JsonObject o:
                 var ps = new PSObject();
+                // JSON keys are unique, but PowerShell names ignore case: labels "App" and "app" would clash, so
+                // the second one gets a suffix ("app#2") instead of being lost. PowerShell need not check again.
+                var names = o.Count > 1 ? new HashSet<string>(o.Count, StringComparer.OrdinalIgnoreCase) : null;
                 foreach (var (name, value) in o)
                 {
-                    ps.Properties.Add(new PSNoteProperty(name, ToPS(value)));
+                    var unique = name;
+                    for (var n = 2; names is not null && !names.Add(unique); n++)
+                    {
+                        unique = $"{name}#{n}";
+                    }
+
+                    ps.Properties.Add(new PSNoteProperty(unique, ToPS(value)), preValidated: true);
                 }
 
                 return ps;

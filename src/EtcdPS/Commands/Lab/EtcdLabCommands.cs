@@ -62,9 +62,9 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
             Members = Members,
             Seed = Seed,
             Activity = Activity,
-            DataPath = DataPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(DataPath),
+            DataPath = DataPath is null ? null : await ResolvePathAsync(DataPath).ConfigureAwait(false),
             Port = Port == 0 ? null : Port,
-            EtcdPath = EtcdPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(EtcdPath),
+            EtcdPath = EtcdPath is null ? null : await ResolvePathAsync(EtcdPath).ConfigureAwait(false),
         };
         var instance = await LabController.StartAsync(options, Report, cancellation).ConfigureAwait(false);
         ReportProgress(new ProgressRecord(1, "Start-EtcdLab", "Done") { RecordType = ProgressRecordType.Completed });

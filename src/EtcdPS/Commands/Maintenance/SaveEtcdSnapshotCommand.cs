@@ -30,7 +30,7 @@ public sealed class SaveEtcdSnapshotCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var path = await ResolvePathAsync(Path).ConfigureAwait(false);
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         if (!await ShouldProcessAsync(path, "Save etcd snapshot").ConfigureAwait(false))
         {
