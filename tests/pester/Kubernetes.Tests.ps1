@@ -127,6 +127,57 @@ resources:
     }
 }
 
+Describe 'Connect-Etcd -Kubernetes' {
+    BeforeAll {
+        $script:noKube = Join-Path ([IO.Path]::GetTempPath()) "etcdps-nokube-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $script:noKube
+        $script:savedKubeconfig = $env:KUBECONFIG
+    }
+
+    AfterAll {
+        $env:KUBECONFIG = $script:savedKubeconfig
+        Remove-Item -Recurse -Force $script:noKube -ErrorAction SilentlyContinue
+    }
+
+    It 'fails with EtcdKubeconfigNotFound when the kubeconfig does not exist' {
+        $missing = Join-Path $script:noKube 'config'
+        { Connect-Etcd -Kubernetes -Kubeconfig $missing -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdKubeconfigNotFound,*'
+        $env:KUBECONFIG = $missing
+        $err = $null
+        try { Connect-Etcd -Kubernetes -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'EtcdKubeconfigNotFound,*'
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Kubeconfig*'
+    }
+
+    It 'fails with EtcdKubeContextNotFound for a context the kubeconfig does not have' {
+        $config = Join-Path $script:noKube 'one-context'
+        Set-Content -Path $config -Value @"
+apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster:
+    server: https://127.0.0.1:1
+users:
+- name: u
+  user:
+    token: t
+contexts:
+- name: only
+  context:
+    cluster: c
+    user: u
+current-context: only
+"@
+        { Connect-Etcd -Kubernetes -Kubeconfig $config -Context other -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdKubeContextNotFound,*'
+    }
+
+    It 'keeps -Kubernetes and -Endpoint in separate parameter sets' {
+        (Get-Command Connect-Etcd).ParameterSets.Name | Sort-Object | Should -Be @('Endpoint', 'Kubernetes')
+        { Connect-Etcd -Kubernetes -Endpoint 127.0.0.1:2379 -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet*'
+    }
+}
+
 Describe 'Get-EtcdKey -Decode' {
     BeforeAll {
         Connect-Etcd $script:etcd.Endpoint

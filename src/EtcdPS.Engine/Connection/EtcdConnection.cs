@@ -62,6 +62,12 @@ public sealed class EtcdConnection : IDisposable
     /// <summary>True once Disconnect-Etcd closed it.</summary>
     public bool IsClosed => _disposed;
 
+    /// <summary>The etcd pod (namespace/name) reached through a Kubernetes port-forward; null for a direct connection.</summary>
+    public string? KubernetesPod { get; internal set; }
+
+    /// <summary>A port-forward the connection owns: it closes with the connection.</summary>
+    internal IDisposable? Tunnel { get; init; }
+
     internal EtcdConnectionOptions Options { get; }
     internal TlsMaterial? Tls { get; }
     internal IReadOnlyList<EndpointClient> Clients => _clients;
@@ -86,6 +92,8 @@ public sealed class EtcdConnection : IDisposable
         {
             client.Dispose();
         }
+
+        Tunnel?.Dispose();
     }
 
     /// <summary>Call options with the deadline, the cancellation and the auth token.</summary>

@@ -15,7 +15,25 @@ internal sealed record ConnectResult(EtcdConnection Connection, IReadOnlyList<Et
 /// <summary>Opens a connection and proves the cluster answers before anyone relies on it.</summary>
 internal static class EtcdConnector
 {
-    public static async Task<ConnectResult> ConnectAsync(EtcdConnectionOptions options, CancellationToken cancellation)
+    /// <param name="options">Endpoints, TLS files, credential, timeouts.</param>
+    /// <param name="cancellation">Stops the connect.</param>
+    /// <param name="tls">TLS material made by the caller (certificates read from a pod); null reads the files in <paramref name="options"/>.</param>
+    /// <param name="tunnel">Something the connection owns and closes with it (a port-forward); closed here too when the connect fails.</param>
+    public static async Task<ConnectResult> ConnectAsync(EtcdConnectionOptions options, CancellationToken cancellation,
+        TlsMaterial? tls = null, IDisposable? tunnel = null)
+    {
+        try
+        {
+            return await ConnectCoreAsync(options, tls, tunnel, cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            tunnel?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<ConnectResult> ConnectCoreAsync(EtcdConnectionOptions options, TlsMaterial? presetTls, IDisposable? tunnel, CancellationToken cancellation)
     {
         if (options.Endpoints.Count == 0)
         {
@@ -24,9 +42,9 @@ internal static class EtcdConnector
         }
 
         var addresses = options.Endpoints.Select(e => EndpointAddress.Parse(e, options.WantsTls)).Distinct().ToArray();
-        var tls = addresses.Any(a => a.Scheme == Uri.UriSchemeHttps) ? TlsMaterial.Load(options) : null;
+        var tls = addresses.Any(a => a.Scheme == Uri.UriSchemeHttps) ? presetTls ?? TlsMaterial.Load(options) : null;
         var clients = addresses.Select(a => new EndpointClient(a, tls, options.DialTimeout)).ToArray();
-        var connection = new EtcdConnection(options, tls, clients);
+        var connection = new EtcdConnection(options, tls, clients) { Tunnel = tunnel };
         try
         {
             var probes = clients.Select(c => ProbeAsync(connection, c, cancellation)).ToArray();

@@ -18,6 +18,38 @@ internal sealed class TlsMaterial
     public X509Certificate2? ClientCertificate { get; }
     public bool SkipCertificateCheck { get; }
 
+    /// <summary>
+    /// Names the server certificate may carry instead of the host dialled. Through a port-forward the client dials
+    /// 127.0.0.1 while etcd's certificate names its node; the chain must still lead to the trusted CA.
+    /// </summary>
+    public IReadOnlyList<string> AlternativeServerNames { get; private init; } = [];
+
+    /// <summary>The same material, also accepting a server certificate that names one of <paramref name="names"/>.</summary>
+    public TlsMaterial AcceptingServerNames(IReadOnlyList<string> names) =>
+        new(TrustedRoots, ClientCertificate, SkipCertificateCheck) { AlternativeServerNames = names };
+
+    /// <summary>Material from PEM text held in memory (certificates read from a pod); nothing touches the disk.</summary>
+    /// <param name="source">Where the PEM came from, for messages.</param>
+    /// <param name="caPem">The CA certificate(s).</param>
+    /// <param name="certPem">The client certificate.</param>
+    /// <param name="keyPem">The client certificate's private key.</param>
+    public static TlsMaterial FromPem(string source, string caPem, string certPem, string keyPem)
+    {
+        var roots = new X509Certificate2Collection();
+        X509Certificate2 client;
+        try
+        {
+            roots.ImportFromPem(caPem);
+            client = X509Certificate2.CreateFromPem(certPem, keyPem);
+        }
+        catch (CryptographicException ex)
+        {
+            throw NotACertificate(source, "CA, client certificate and key", ex);
+        }
+
+        return roots.Count == 0 ? throw NotACertificate(source, "CA certificate", null) : new TlsMaterial(roots, client, skipCheck: false);
+    }
+
     public static TlsMaterial Load(EtcdConnectionOptions options)
     {
         X509Certificate2Collection? roots = null;
@@ -69,6 +101,12 @@ internal sealed class TlsMaterial
         if (SkipCertificateCheck)
         {
             return true;
+        }
+
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 && certificate is not null
+            && AlternativeServerNames.Any(name => (certificate as X509Certificate2 ?? new X509Certificate2(certificate)).MatchesHostname(name)))
+        {
+            errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
         }
 
         if (TrustedRoots is null || certificate is null)

@@ -36,6 +36,14 @@ public static class EtcdErrorIds
     public const string LabStartFailed = "EtcdLabStartFailed";
     public const string LabRunning = "EtcdLabRunning";
     public const string LabNotFound = "EtcdLabNotFound";
+    public const string KubeconfigNotFound = "EtcdKubeconfigNotFound";
+    public const string KubeconfigInvalid = "EtcdKubeconfigInvalid";
+    public const string KubeContextNotFound = "EtcdKubeContextNotFound";
+    public const string KubernetesUnavailable = "EtcdKubernetesUnavailable";
+    public const string KubernetesForbidden = "EtcdKubernetesForbidden";
+    public const string PodNotFound = "EtcdPodNotFound";
+    public const string PortForwardFailed = "EtcdPortForwardFailed";
+    public const string PodCertificatesUnreadable = "EtcdPodCertificatesUnreadable";
 #pragma warning restore CS1591
 }
 

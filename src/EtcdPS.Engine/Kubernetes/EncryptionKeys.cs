@@ -100,7 +100,7 @@ internal sealed class EncryptionKeys
     }
 
     /// <summary>Decrypts the bytes after the <c>k8s:enc:&lt;provider&gt;:v1:&lt;key&gt;:</c> prefix.</summary>
-    /// <param name="provider">aescbc or aesgcm.</param>
+    /// <param name="provider">aescbc, aesgcm or secretbox.</param>
     /// <param name="key">The key.</param>
     /// <param name="data">IV/nonce followed by the ciphertext.</param>
     /// <param name="etcdKey">The etcd key: AES-GCM authenticates it as additional data.</param>
@@ -138,6 +138,9 @@ internal sealed class EncryptionKeys
                         return plain;
                     }
 
+                case "secretbox":
+                    return OpenSecretbox(key, data);
+
                 default:
                     return null;
             }
@@ -146,6 +149,25 @@ internal sealed class EncryptionKeys
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// NaCl secretbox (XSalsa20-Poly1305) as the API server writes it: a 24-byte nonce, then the Poly1305 tag and
+    /// the ciphertext (Go's secretbox.Seal layout, which is libsodium's "combined" mode). The key is 32 bytes.
+    /// </summary>
+    private static byte[]? OpenSecretbox(byte[] key, ReadOnlySpan<byte> data)
+    {
+        if (key.Length != NaCl.XSalsa20Poly1305.KeyLength
+            || data.Length < NaCl.XSalsa20Poly1305.NonceLength + NaCl.XSalsa20Poly1305.TagLength)
+        {
+            return null;
+        }
+
+        var nonce = data[..NaCl.XSalsa20Poly1305.NonceLength];
+        var sealedBox = data[NaCl.XSalsa20Poly1305.NonceLength..];
+        var plain = new byte[sealedBox.Length - NaCl.XSalsa20Poly1305.TagLength];
+        using var box = new NaCl.XSalsa20Poly1305(key);
+        return box.TryDecrypt(plain, sealedBox, nonce) ? plain : null;
     }
 
     private static YamlNode? Child(YamlMappingNode node, string name) =>

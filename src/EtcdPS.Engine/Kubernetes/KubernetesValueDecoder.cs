@@ -141,9 +141,10 @@ internal static class KubernetesValueDecoder
             return encrypted;
         }
 
-        if (provider is "secretbox" or "kms")
+        if (provider is not ("aescbc" or "aesgcm" or "secretbox"))
         {
-            throw NotDecodable(key, $"The value is encrypted with {provider} (key {keyName}); decrypting {provider} is not supported (aescbc and aesgcm are).");
+            // kms (v1, v2) keeps its key in an external plugin: no key file can open it.
+            throw NotDecodable(key, $"The value is encrypted with {provider} (key {keyName}); decrypting {provider} is not supported (aescbc, aesgcm and secretbox are).");
         }
 
         if (!keys.TryGet(provider, keyName, out var secret))

@@ -129,7 +129,7 @@ public sealed class KubernetesValueDecoderTests
     }
 
     [Fact]
-    public void Missing_or_wrong_keys_and_secretbox_are_reported_without_key_material()
+    public void Missing_or_wrong_keys_and_kms_are_reported_without_key_material()
     {
         var options = new DecodeOptions { EncryptionKeys = EncryptionKeys.Parse(EncryptionConfigYaml, "test.yaml") };
         var plain = KubernetesProtobufCodec.Encode(KubernetesTestObjects.Secret());
@@ -141,9 +141,9 @@ public sealed class KubernetesValueDecoderTests
         Assert.Equal(EtcdErrorIds.ValueNotDecodable, ex.ErrorId);
         Assert.DoesNotContain(Convert.ToBase64String(s_cbcKey), ex.Message, StringComparison.Ordinal);
 
-        var secretbox = Encoding.UTF8.GetBytes("k8s:enc:secretbox:v1:box1:").Concat(new byte[64]).ToArray();
-        Assert.Contains("not supported", Assert.Throws<EtcdException>(() => KubernetesValueDecoder.Decode(secretbox, 1, options)).Message, StringComparison.Ordinal);
-        Assert.Equal("secretbox", KubernetesValueDecoder.Decode(secretbox, 1, DecodeOptions.Default).Provider);
+        var kms = Encoding.UTF8.GetBytes("k8s:enc:kms:v2:plugin1:").Concat(new byte[64]).ToArray();
+        Assert.Contains("not supported", Assert.Throws<EtcdException>(() => KubernetesValueDecoder.Decode(kms, 1, options)).Message, StringComparison.Ordinal);
+        Assert.Equal("kms", KubernetesValueDecoder.Decode(kms, 1, DecodeOptions.Default).Provider);
     }
 
     [Theory]

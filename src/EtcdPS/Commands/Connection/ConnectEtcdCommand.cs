@@ -6,12 +6,12 @@ namespace EtcdPS.Commands.Connection;
 /// <summary>
 /// <para type="synopsis">Connects to an etcd cluster and makes it the session's default connection.</para>
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "Etcd")]
+[Cmdlet(VerbsCommunications.Connect, "Etcd", DefaultParameterSetName = EndpointSet)]
 [OutputType(typeof(EtcdConnection))]
-public sealed class ConnectEtcdCommand : AsyncPSCmdlet
+public sealed partial class ConnectEtcdCommand : AsyncPSCmdlet
 {
     /// <summary>One or more endpoints: host:port, http://host:port or https://host:port.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = EndpointSet)]
     [ValidateNotNullOrEmpty]
     public string[] Endpoint { get; set; } = ["127.0.0.1:2379"];
 
@@ -69,15 +69,22 @@ public sealed class ConnectEtcdCommand : AsyncPSCmdlet
         {
             Endpoints = Endpoint.SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
             Name = Name,
-            CaCertPath = ResolvePath(CaCertPath),
-            CertPath = ResolvePath(CertPath),
-            KeyPath = ResolvePath(KeyPath),
+            CaCertPath = CaCertPath is null ? null : await ResolvePathAsync(CaCertPath).ConfigureAwait(false),
+            CertPath = CertPath is null ? null : await ResolvePathAsync(CertPath).ConfigureAwait(false),
+            KeyPath = KeyPath is null ? null : await ResolvePathAsync(KeyPath).ConfigureAwait(false),
             Credential = Credential?.GetNetworkCredential(),
             SkipCertificateCheck = SkipCertificateCheck,
             DialTimeout = DialTimeout,
             CommandTimeout = CommandTimeout,
         };
-        var result = await EtcdConnector.ConnectAsync(options, cancellation).ConfigureAwait(false);
+        var result = ParameterSetName == KubernetesSet
+            ? await ConnectThroughKubernetesAsync(options, cancellation).ConfigureAwait(false)
+            : await EtcdConnector.ConnectAsync(options, cancellation).ConfigureAwait(false);
+        if (result is null)
+        {
+            return;
+        }
+
         foreach (var warning in result.Warnings)
         {
             await WriteWarningAsync(warning).ConfigureAwait(false);
@@ -91,5 +98,4 @@ public sealed class ConnectEtcdCommand : AsyncPSCmdlet
         }
     }
 
-    private string? ResolvePath(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 }
