@@ -8,13 +8,15 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 internal static class BatchedOutput
 {
-    private const int MaxBatch = 1000;
+    /// <summary>The default batch size: plain keys are small objects that die young in any batch size.</summary>
+    public const int DefaultMaxBatch = 1000;
 
-    /// <summary>Writes every item; returns how many were written.</summary>
-    public static async Task<long> WriteAllAsync<T>(IAsyncEnumerable<T> items, Func<object?, bool, Task> write, CancellationToken cancellation)
+    /// <summary>Writes every item, at most <paramref name="maxBatch"/> per hand-off; returns how many were written.</summary>
+    public static async Task<long> WriteAllAsync<T>(IAsyncEnumerable<T> items, Func<object?, bool, Task> write, CancellationToken cancellation,
+        int maxBatch = DefaultMaxBatch)
     {
         long written = 0;
-        var batch = new List<T>(MaxBatch);
+        var batch = new List<T>(maxBatch);
         var enumerator = items.GetAsyncEnumerator(cancellation);
         await using (enumerator.ConfigureAwait(false))
         {
@@ -32,7 +34,7 @@ internal static class BatchedOutput
                 }
 
                 batch.Add(enumerator.Current);
-                if (written == 0 || batch.Count == MaxBatch)
+                if (written == 0 || batch.Count == maxBatch)
                 {
                     written += await FlushAsync(batch, write).ConfigureAwait(false);
                 }

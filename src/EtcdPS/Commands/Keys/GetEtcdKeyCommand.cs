@@ -115,6 +115,10 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     [ValidateNotNullOrEmpty]
     public string? EncryptionConfig { get; set; }
 
+    // Decoded objects are big trees: a batch of 1000 held while the pipeline works through it outlives a young
+    // GC generation, and promoting the trees made -Decode twice as slow (19,600 objects: 2.4 s at 1000, 1.2 s at 50).
+    private const int DecodedBatch = 50;
+
     private KeyValueDecoding? _decoding;
 
     /// <inheritdoc />
@@ -174,7 +178,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
         var written = await BatchedOutput.WriteAllAsync(
             DecodeAll(items, decoding, cancellation),
             (value, batch) => WriteObjectsAndErrorsAsync(batch ? (object?[])value! : [value], KeyValueDecoding.ForPipeline),
-            cancellation).ConfigureAwait(false);
+            cancellation, DecodedBatch).ConfigureAwait(false);
         if (decoding.Skipped > 0)
         {
             await WriteVerboseAsync($"{decoding.Skipped} values were not Kubernetes objects (text, binary or empty) and were not decoded.").ConfigureAwait(false);
