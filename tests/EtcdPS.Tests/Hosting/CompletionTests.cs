@@ -170,12 +170,12 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
     }
 
     [Fact]
-    public void Every_key_prefix_endpoint_member_and_connection_parameter_has_a_completer()
+    public void Every_key_prefix_range_end_endpoint_member_and_connection_parameter_has_a_completer()
     {
         var missing = _pwsh.Run("""
             foreach ($command in Get-Command -Module EtcdPS -CommandType Cmdlet) {
                 foreach ($p in $command.Parameters.Values) {
-                    if ($p.Name -notin 'Key', 'Prefix', 'Endpoint', 'MemberId', 'Connection' -or $p.SwitchParameter) { continue }
+                    if ($p.Name -notin 'Key', 'Prefix', 'RangeEnd', 'KubernetesPrefix', 'Endpoint', 'MemberId', 'Connection' -or $p.SwitchParameter) { continue }
                     if (-not ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] })) {
                         "$($command.Name) -$($p.Name)"
                     }

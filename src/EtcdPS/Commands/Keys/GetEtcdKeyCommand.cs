@@ -34,6 +34,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     /// <summary>Keys in [Key, RangeEnd).</summary>
     [Parameter(Mandatory = true, ParameterSetName = RangeSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string? RangeEnd { get; set; }
 
     /// <summary>Every key at or after -Key.</summary>
@@ -100,6 +101,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string[]? KubernetesPrefix { get; set; }
 
     /// <summary>Decode Kubernetes values: the output gets Kind, ApiVersion, Summary, Decoded and the object's fields (spec, status, ...).</summary>
