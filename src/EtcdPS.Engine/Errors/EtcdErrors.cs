@@ -69,84 +69,12 @@ internal static class EtcdErrors
                 "Check -CaCertPath (the CA that signed the server certificate), -CertPath/-KeyPath (a client certificate the server trusts), or use -SkipCertificateCheck for a lab.", ex);
         }
 
-        if (detail.Contains("required revision has been compacted", StringComparison.Ordinal))
+        foreach (var rule in s_rules)
         {
-            return new EtcdException(EtcdErrorIds.RevisionCompacted, EtcdErrorCategory.InvalidOperation,
-                $"The requested revision was compacted on {target}; older history is no longer available.", target,
-                "Ask for a revision at or above the compact revision (Get-EtcdStatus shows CompactRevision).", ex);
-        }
-
-        if (detail.Contains("required revision is a future revision", StringComparison.Ordinal))
-        {
-            return new EtcdException(EtcdErrorIds.FutureRevision, EtcdErrorCategory.InvalidArgument,
-                $"The requested revision is newer than the cluster's current revision ({target}).", target,
-                "Ask for a revision at or below the current one (Get-EtcdStatus shows Revision).", ex);
-        }
-
-        if (detail.Contains("authentication failed", StringComparison.Ordinal))
-        {
-            return new EtcdException(EtcdErrorIds.AuthFailed, EtcdErrorCategory.AuthenticationError,
-                $"etcd at {target} rejected the user name or password.", target,
-                "Check the -Credential you gave to Connect-Etcd.", ex);
-        }
-
-        if (detail.Contains("user name is empty", StringComparison.Ordinal)
-            || detail.Contains("invalid auth token", StringComparison.Ordinal)
-            || ex.StatusCode == StatusCode.Unauthenticated)
-        {
-            return new EtcdException(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
-                $"etcd at {target} has authentication enabled and the request carried no valid credential.", target,
-                "Connect with Connect-Etcd -Credential (Get-Credential).", ex);
-        }
-
-        if (detail.Contains("permission denied", StringComparison.Ordinal) || ex.StatusCode == StatusCode.PermissionDenied)
-        {
-            return new EtcdException(EtcdErrorIds.PermissionDenied, EtcdErrorCategory.PermissionDenied,
-                $"The etcd user is not allowed to do this on {target}.", target,
-                "Use a user whose role grants access to this key range, or ask the cluster administrator.", ex);
-        }
-
-        if (detail.Contains("database space exceeded", StringComparison.Ordinal))
-        {
-            return new EtcdException(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
-                $"etcd refused the write: the database reached its space quota (NOSPACE alarm) on {target}.", target,
-                "Compact (Invoke-EtcdCompaction), defragment every member (Invoke-EtcdDefragmentation), then Clear-EtcdAlarm.", ex);
-        }
-
-        if (ex.StatusCode == StatusCode.ResourceExhausted && IsMessageTooLarge(detail))
-        {
-            // gRPC's own size limit, not etcd's: etcd's server accepts --max-request-bytes plus 512 KiB of framing.
-            return new EtcdException(EtcdErrorIds.MessageTooLarge, EtcdErrorCategory.InvalidArgument,
-                $"A gRPC message to or from {target} exceeded the maximum message size: {detail}", target,
-                "Write a smaller value or fewer operations per request, read large ranges in pages (or a narrower prefix), or raise the server's --max-request-bytes.", ex);
-        }
-
-        if (detail.Contains("too many requests", StringComparison.Ordinal))
-        {
-            return new EtcdException(EtcdErrorIds.TooManyRequests, EtcdErrorCategory.ResourceUnavailable,
-                $"etcd at {target} is overloaded: it has too many requests it has not applied yet.", target,
-                "Retry after a short wait; check the member's disk latency and load (Get-EtcdStatus shows RaftIndex and RaftAppliedIndex).", ex);
-        }
-
-        if (detail.Contains("etcdserver: no leader", StringComparison.Ordinal) || detail.Contains("etcdserver: leader changed", StringComparison.Ordinal))
-        {
-            return new EtcdException(EtcdErrorIds.NoLeader, EtcdErrorCategory.ResourceUnavailable,
-                $"etcd at {target} could not serve the request because the cluster has no leader (or the leader changed meanwhile): {detail}", target,
-                "Retry in a few seconds; if it persists, check that a majority of members runs and can reach each other (Get-EtcdStatus -Cluster, Test-EtcdHealth -Cluster).", ex);
-        }
-
-        if (detail.Contains("etcdserver: request timed out", StringComparison.Ordinal))
-        {
-            return new EtcdException(EtcdErrorIds.RequestTimedOut, EtcdErrorCategory.OperationTimeout,
-                $"etcd at {target} timed out processing the request inside the cluster: {detail}", target,
-                "Retry; if it persists, check quorum (Test-EtcdHealth -Cluster), the members' disk latency and the network between members.", ex);
-        }
-
-        if (detail.Contains("request is too large", StringComparison.Ordinal))
-        {
-            return new EtcdException(EtcdErrorIds.RequestTooLarge, EtcdErrorCategory.InvalidArgument,
-                $"etcd refused the request to {target}: it is larger than the server's --max-request-bytes.", target,
-                "Write a smaller value; etcd's default limit is 1.5 MiB per request.", ex);
+            if (rule.Matches(ex, detail))
+            {
+                return new EtcdException(rule.ErrorId, rule.Category, rule.Message(target, detail), target, rule.Action, ex);
+            }
         }
 
         return ex.StatusCode switch
@@ -169,6 +97,59 @@ internal static class EtcdErrors
                 $"etcd at {target} failed: {detail}", target, null, ex),
         };
     }
+
+    // etcd reports most failures as text in the status detail: the first rule that matches names the failure.
+    private static readonly Rule[] s_rules =
+    [
+        new(EtcdErrorIds.RevisionCompacted, EtcdErrorCategory.InvalidOperation,
+            (e, detail) => detail.Contains("required revision has been compacted", StringComparison.Ordinal),
+            (target, detail) => $"The requested revision was compacted on {target}; older history is no longer available.",
+            "Ask for a revision at or above the compact revision (Get-EtcdStatus shows CompactRevision)."),
+        new(EtcdErrorIds.FutureRevision, EtcdErrorCategory.InvalidArgument,
+            (e, detail) => detail.Contains("required revision is a future revision", StringComparison.Ordinal),
+            (target, detail) => $"The requested revision is newer than the cluster's current revision ({target}).",
+            "Ask for a revision at or below the current one (Get-EtcdStatus shows Revision)."),
+        new(EtcdErrorIds.AuthFailed, EtcdErrorCategory.AuthenticationError,
+            (e, detail) => detail.Contains("authentication failed", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} rejected the user name or password.",
+            "Check the -Credential you gave to Connect-Etcd."),
+        new(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
+            (e, detail) => detail.Contains("user name is empty", StringComparison.Ordinal) || detail.Contains("invalid auth token", StringComparison.Ordinal) || e.StatusCode == StatusCode.Unauthenticated,
+            (target, detail) => $"etcd at {target} has authentication enabled and the request carried no valid credential.",
+            "Connect with Connect-Etcd -Credential (Get-Credential)."),
+        new(EtcdErrorIds.PermissionDenied, EtcdErrorCategory.PermissionDenied,
+            (e, detail) => detail.Contains("permission denied", StringComparison.Ordinal) || e.StatusCode == StatusCode.PermissionDenied,
+            (target, detail) => $"The etcd user is not allowed to do this on {target}.",
+            "Use a user whose role grants access to this key range, or ask the cluster administrator."),
+        new(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
+            (e, detail) => detail.Contains("database space exceeded", StringComparison.Ordinal),
+            (target, detail) => $"etcd refused the write: the database reached its space quota (NOSPACE alarm) on {target}.",
+            "Compact (Invoke-EtcdCompaction), defragment every member (Invoke-EtcdDefragmentation), then Clear-EtcdAlarm."),
+        // gRPC's own size limit, not etcd's: etcd's server accepts --max-request-bytes plus 512 KiB of framing.
+        new(EtcdErrorIds.MessageTooLarge, EtcdErrorCategory.InvalidArgument,
+            (e, detail) => e.StatusCode == StatusCode.ResourceExhausted && IsMessageTooLarge(detail),
+            (target, detail) => $"A gRPC message to or from {target} exceeded the maximum message size: {detail}",
+            "Write a smaller value or fewer operations per request, read large ranges in pages (or a narrower prefix), or raise the server's --max-request-bytes."),
+        new(EtcdErrorIds.TooManyRequests, EtcdErrorCategory.ResourceUnavailable,
+            (e, detail) => detail.Contains("too many requests", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} is overloaded: it has too many requests it has not applied yet.",
+            "Retry after a short wait; check the member's disk latency and load (Get-EtcdStatus shows RaftIndex and RaftAppliedIndex)."),
+        new(EtcdErrorIds.NoLeader, EtcdErrorCategory.ResourceUnavailable,
+            (e, detail) => detail.Contains("etcdserver: no leader", StringComparison.Ordinal) || detail.Contains("etcdserver: leader changed", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} could not serve the request because the cluster has no leader (or the leader changed meanwhile): {detail}",
+            "Retry in a few seconds; if it persists, check that a majority of members runs and can reach each other (Get-EtcdStatus -Cluster, Test-EtcdHealth -Cluster)."),
+        new(EtcdErrorIds.RequestTimedOut, EtcdErrorCategory.OperationTimeout,
+            (e, detail) => detail.Contains("etcdserver: request timed out", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} timed out processing the request inside the cluster: {detail}",
+            "Retry; if it persists, check quorum (Test-EtcdHealth -Cluster), the members' disk latency and the network between members."),
+        new(EtcdErrorIds.RequestTooLarge, EtcdErrorCategory.InvalidArgument,
+            (e, detail) => detail.Contains("request is too large", StringComparison.Ordinal),
+            (target, detail) => $"etcd refused the request to {target}: it is larger than the server's --max-request-bytes.",
+            "Write a smaller value; etcd's default limit is 1.5 MiB per request."),
+    ];
+
+    private sealed record Rule(
+        string ErrorId, EtcdErrorCategory Category, Func<RpcException, string, bool> Matches, Func<object?, string, string> Message, string Action);
 
     public static bool IsTlsFailure(Exception ex)
     {
