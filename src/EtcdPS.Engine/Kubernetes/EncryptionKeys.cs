@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Macs;
+using Org.BouncyCastle.Crypto.Parameters;
 using YamlDotNet.RepresentationModel;
 
 namespace EtcdPS.Engine.Kubernetes;
@@ -154,20 +157,38 @@ internal sealed class EncryptionKeys
     /// <summary>
     /// NaCl secretbox (XSalsa20-Poly1305) as the API server writes it: a 24-byte nonce, then the Poly1305 tag and
     /// the ciphertext (Go's secretbox.Seal layout, which is libsodium's "combined" mode). The key is 32 bytes.
+    /// Built from BouncyCastle's XSalsa20 and Poly1305, as NaCl defines the box: the first 32 bytes of the key
+    /// stream are the one-time Poly1305 key, the rest encrypts the message; the tag is checked before decrypting.
     /// </summary>
     private static byte[]? OpenSecretbox(byte[] key, ReadOnlySpan<byte> data)
     {
-        if (key.Length != NaCl.XSalsa20Poly1305.KeyLength
-            || data.Length < NaCl.XSalsa20Poly1305.NonceLength + NaCl.XSalsa20Poly1305.TagLength)
+        const int NonceLength = 24, TagLength = 16, KeyLength = 32;
+        if (key.Length != KeyLength || data.Length < NonceLength + TagLength)
         {
             return null;
         }
 
-        var nonce = data[..NaCl.XSalsa20Poly1305.NonceLength];
-        var sealedBox = data[NaCl.XSalsa20Poly1305.NonceLength..];
-        var plain = new byte[sealedBox.Length - NaCl.XSalsa20Poly1305.TagLength];
-        using var box = new NaCl.XSalsa20Poly1305(key);
-        return box.TryDecrypt(plain, sealedBox, nonce) ? plain : null;
+        var stream = new XSalsa20Engine();
+        stream.Init(false, new ParametersWithIV(new KeyParameter(key), data[..NonceLength].ToArray()));
+        var macKey = new byte[KeyLength];
+        stream.ProcessBytes(new byte[KeyLength], 0, KeyLength, macKey, 0);
+
+        var tag = data.Slice(NonceLength, TagLength);
+        var cipher = data[(NonceLength + TagLength)..].ToArray();
+        var mac = new Poly1305();
+        mac.Init(new KeyParameter(macKey));
+        mac.BlockUpdate(cipher, 0, cipher.Length);
+        var expected = new byte[TagLength];
+        mac.DoFinal(expected, 0);
+        CryptographicOperations.ZeroMemory(macKey);
+        if (!CryptographicOperations.FixedTimeEquals(expected, tag))
+        {
+            return null;
+        }
+
+        var plain = new byte[cipher.Length];
+        stream.ProcessBytes(cipher, 0, cipher.Length, plain, 0);
+        return plain;
     }
 
     private static YamlNode? Child(YamlMappingNode node, string name) =>
