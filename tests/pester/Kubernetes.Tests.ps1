@@ -226,6 +226,13 @@ Describe 'Get-EtcdKey -Decode' {
         (Search-EtcdKey '*"password":"`*`*`*`*`*"*' -Prefix /registry/ -InValue).Key | Should -Be '/registry/secrets/prod/db'
     }
 
+    It 'decodes keys piped one by one, with one error per bad key and none for good ones' {
+        $out = '/registry/masterleases/10.0.0.1', '/registry/deployments/shop/web', '/registry/none/x' |
+            Get-EtcdKey -Decode -Strict -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out.Key | Should -Be '/registry/masterleases/10.0.0.1', '/registry/deployments/shop/web'
+        $errs.FullyQualifiedErrorId -replace ',.*' | Should -Be 'EtcdValueNotDecodable', 'EtcdKeyNotFound'
+    }
+
     It 'rejects -Decode with -KeysOnly and -ShowSecret without -Decode' {
         { Get-EtcdKey /registry/ -Prefix -KeysOnly -Decode -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument,*'
         { Get-EtcdKey /registry/secrets/prod/db -ShowSecret -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument,*'

@@ -163,7 +163,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
 
         var found = _decoding is null
             ? await BatchedOutput.WriteAllAsync(reader.ReadAsync(cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false) > 0
-            : await WriteDecodedAsync(reader.ReadAsync(cancellation), _decoding, cancellation).ConfigureAwait(false) > 0;
+            : await WriteDecodedAsync(reader.ReadAsync(cancellation), _decoding, cancellation).ConfigureAwait(false);
 
         ReportProgress(KeyReadProgress.Completed(1, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(reader)).ConfigureAwait(false);
@@ -175,32 +175,22 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
         }
     }
 
-    private async Task<long> WriteDecodedAsync(IAsyncEnumerable<EtcdKeyValue> items, KeyValueDecoding decoding, CancellationToken cancellation)
+    private async Task<bool> WriteDecodedAsync(IAsyncEnumerable<EtcdKeyValue> items, KeyValueDecoding decoding, CancellationToken cancellation)
     {
-        var written = await BatchedOutput.WriteAllAsync(
-            DecodeAll(items, decoding, cancellation),
+        var before = decoding.Keys;
+        await BatchedOutput.WriteAllAsync(
+            decoding.DecodeAllAsync(items, cancellation),
             (value, batch) => WriteObjectsAndErrorsAsync(batch ? (object?[])value! : [value], KeyValueDecoding.ForPipeline),
             cancellation, DecodedBatch).ConfigureAwait(false);
-        if (decoding.Skipped > 0)
-        {
-            await WriteVerboseAsync($"{decoding.Skipped} values were not Kubernetes objects (text, binary or empty) and were not decoded.").ConfigureAwait(false);
-        }
-
-        return written - decoding.Failed;
+        return decoding.Keys > before;
     }
 
-    // Decoding happens here, on the worker, so the pipeline thread only hands the objects on.
-    private static async IAsyncEnumerable<object> DecodeAll(IAsyncEnumerable<EtcdKeyValue> items, KeyValueDecoding decoding,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    /// <inheritdoc />
+    protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
-        await foreach (var kv in items.WithCancellation(cancellation).ConfigureAwait(false))
+        if (_decoding is { Skipped: > 0 } decoding)
         {
-            if (decoding.Decode(kv) is { } error)
-            {
-                yield return error;
-            }
-
-            yield return kv;
+            await WriteVerboseAsync($"{decoding.Skipped} values were not Kubernetes objects (text, binary or empty) and were not decoded.").ConfigureAwait(false);
         }
     }
 }

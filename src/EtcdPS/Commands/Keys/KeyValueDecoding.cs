@@ -27,8 +27,27 @@ internal sealed class KeyValueDecoding
     /// <summary>Values that were not Kubernetes objects and were passed through undecoded.</summary>
     public long Skipped { get; private set; }
 
-    /// <summary>Values that could not be decoded (each reported as an error).</summary>
-    public long Failed { get; private set; }
+    /// <summary>Keys that went through <see cref="DecodeAllAsync"/>.</summary>
+    public long Keys { get; private set; }
+
+    /// <summary>
+    /// Decodes each key as it arrives (on the worker, so the pipeline thread only builds and hands on the objects).
+    /// A failure comes as an <see cref="EtcdException"/> item just before its key, which is still written.
+    /// </summary>
+    public async IAsyncEnumerable<object> DecodeAllAsync(IAsyncEnumerable<EtcdKeyValue> items,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await foreach (var kv in items.WithCancellation(cancellation).ConfigureAwait(false))
+        {
+            Keys++;
+            if (Decode(kv) is { } error)
+            {
+                yield return error;
+            }
+
+            yield return kv;
+        }
+    }
 
     /// <summary>
     /// Decodes one key's value into <see cref="EtcdKeyValue.Decoded"/>; returns the error to report for it
@@ -36,7 +55,7 @@ internal sealed class KeyValueDecoding
     /// In a range, plain text, binary and empty values (locks, leader keys, compact_rev_key) are not Kubernetes
     /// objects and pass through without an error; asked for one key, they are reported.
     /// </summary>
-    public EtcdException? Decode(EtcdKeyValue kv)
+    private EtcdException? Decode(EtcdKeyValue kv)
     {
         if (!_singleKey && kv.ValueKind is ValueKind.Text or ValueKind.Binary or ValueKind.Empty)
         {
@@ -51,7 +70,6 @@ internal sealed class KeyValueDecoding
         }
         catch (EtcdException ex)
         {
-            Failed++;
             return ex;
         }
     }
