@@ -53,6 +53,18 @@ internal sealed class KeyReads(string endpoint, string prefix) : IDisposable
         return (await reader.CountAsync(CancellationToken.None), 0);
     }
 
+    /// <summary>One keys-only Range with no limit: what etcdctl get --prefix --keys-only asks for.</summary>
+    public async Task<(long, long)> RawKeysOnlyAsync()
+    {
+        var response = await Raw.RangeAsync(new RangeRequest
+        {
+            Key = ByteString.CopyFrom(Start),
+            RangeEnd = ByteString.CopyFrom(KeyRange.PrefixEnd(Start)),
+            KeysOnly = true,
+        });
+        return (response.Kvs.Count, response.Kvs.Sum(kv => (long)kv.Key.Length));
+    }
+
     /// <summary>One Range with no limit: the whole prefix in one message.</summary>
     public async Task<(long, long)> RawSingleAsync()
     {

@@ -13,7 +13,11 @@ public sealed partial class EtcdKeyValue
     /// <summary>The key's bytes.</summary>
     public byte[] RawKey { get; init; } = [];
     /// <summary>The value as text when its bytes are valid UTF-8; null otherwise (see RawValue).</summary>
-    public string? Value { get; init; }
+    // Made from RawValue when first read: a listing piped to Measure-Object or Group-Object never pays for the text.
+    public string? Value { get => _value ??= _valueIsText ? System.Text.Encoding.UTF8.GetString(RawValue) : null; init => _value = value; }
+
+    private string? _value;
+    private bool _valueIsText;
     /// <summary>The value's bytes (empty with -KeysOnly).</summary>
     public byte[] RawValue { get; init; } = [];
     /// <summary>What the value is: text, JSON, Kubernetes protobuf, encrypted, CBOR, binary.</summary>
@@ -55,7 +59,7 @@ public sealed partial class EtcdKeyValue
         {
             Key = key,
             RawKey = rawKey,
-            Value = ValueKinds.ToText(rawValue, out var kind),
+            _valueIsText = ValueKinds.IsText(rawValue, out var kind),
             RawValue = rawValue,
             ValueKind = kind,
             Size = kv.Value.Length,

@@ -11,7 +11,7 @@ internal sealed record RangePaging
     /// <summary>Keys asked for in the first page, before anything is known about their size.</summary>
     public int FirstPageLimit { get; init; } = 1000;
     /// <summary>The bytes a page should carry; later page limits are sized from the previous page's average key+value size.</summary>
-    public long TargetPageBytes { get; init; } = 8L * 1024 * 1024;
+    public long TargetPageBytes { get; init; } = 12L * 1024 * 1024;
     public int MinPageLimit { get; init; } = 100;
     public int MaxPageLimit { get; init; } = 200_000;
 

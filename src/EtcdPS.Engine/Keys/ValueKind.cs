@@ -87,11 +87,15 @@ internal static class ValueKinds
     /// What a value shows as text, and its <paramref name="kind"/>: the UTF-8 text, or null for bytes that are not UTF-8 and
     /// for Kubernetes' binary encodings (protobuf, encrypted, CBOR), which can happen to be valid UTF-8 but help nobody as text.
     /// </summary>
-    public static string? ToText(ReadOnlySpan<byte> value, out ValueKind kind)
+    public static string? ToText(ReadOnlySpan<byte> value, out ValueKind kind) =>
+        IsText(value, out kind) ? StrictUtf8.GetString(value) : null;
+
+    /// <summary>True when the value shows as text (valid UTF-8 and not an opaque Kubernetes encoding), and what it is.</summary>
+    public static bool IsText(ReadOnlySpan<byte> value, out ValueKind kind)
     {
-        // Opaque values are not even decoded: they are most of a big Kubernetes listing.
-        var text = HasOpaquePrefix(value) ? null : TryDecodeUtf8(value);
-        kind = Detect(value, text is not null);
+        // Opaque values are not even validated: they are most of a big Kubernetes listing.
+        var text = !HasOpaquePrefix(value) && System.Text.Unicode.Utf8.IsValid(value);
+        kind = Detect(value, text);
         return text;
     }
 
