@@ -104,11 +104,16 @@ public sealed class EtcdKeyValueTests
     [Fact]
     public void Page_limit_adapts_to_the_bytes_of_the_last_page()
     {
-        var paging = new RangePaging { TargetPageBytes = 12_000_000, MinPageLimit = 100, MaxPageLimit = 200_000 };
+        var paging = new RangePaging { TargetPageBytes = 12_000_000, MinPageLimit = 100, MaxPageLimit = 200_000, PerKeyOverheadBytes = 0 };
         Assert.Equal(5_000, paging.NextLimit(1_000, 2_400_000));     // 2.4 kB per key
         Assert.Equal(100, paging.NextLimit(10, 100_000_000));        // huge values: never below the minimum
         Assert.Equal(200_000, paging.NextLimit(1_000, 40_000));      // tiny keys: capped
         Assert.Equal(200_000, paging.NextLimit(0, 0));
+
+        // What each key costs the client counts too: 140-byte keys get pages of 40,000 keys, not 85,714.
+        var withOverhead = paging with { PerKeyOverheadBytes = 160 };
+        Assert.Equal(40_000, withOverhead.NextLimit(1_000, 140_000));
+        Assert.Equal(4_724, withOverhead.NextLimit(1_000, 2_380_000));
     }
 
     [Fact]
