@@ -50,7 +50,11 @@ public static class EtcdErrorIds
 /// <summary>Turns gRPC failures into <see cref="EtcdException"/>, in one place.</summary>
 internal static class EtcdErrors
 {
-    public static EtcdException FromRpc(RpcException ex, object? target, bool overTls = false)
+    /// <summary>Maps a failed gRPC call to the one EtcdException users see.</summary>
+    /// <param name="ex">The failure.</param>
+    /// <param name="target">The endpoint (or key) the call was about.</param>
+    /// <param name="overTls">Whether the call went over TLS: a broken HTTP/2 handshake then means a refused client certificate.</param>
+    public static EtcdException FromRpc(RpcException ex, object? target, bool overTls)
     {
         var detail = ex.Status.Detail ?? string.Empty;
         if (overTls && detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal))

@@ -40,7 +40,7 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
 
         Assert.Equal(target, (long)Assert.Single(_pwsh.Run("(Get-EtcdStatus).CompactRevision")).BaseObject);
         var ex = Assert.Throws<Grpc.Core.RpcException>(() => _raw.Get("/mt/compact/k", old));
-        Assert.Equal(EtcdErrorIds.RevisionCompacted, EtcdErrors.FromRpc(ex, etcd.Endpoint).ErrorId);
+        Assert.Equal(EtcdErrorIds.RevisionCompacted, EtcdErrors.FromRpc(ex, etcd.Endpoint, overTls: false).ErrorId);
         Assert.Equal("new", _raw.Get("/mt/compact/k", target)!.Value.ToStringUtf8());
     }
 
