@@ -133,7 +133,7 @@ EtcdPS lab '$($lab.Name)': $($lab.KeyCount) keys of a Kubernetes cluster in etcd
   Get-EtcdKey /registry/deployments/shop/ -Prefix -KeysOnly       # keys under a prefix (Tab completes keys)
   Get-EtcdKey /registry/deployments/shop/web | Format-List Key, CreateRevision, ModRevision, Version
   Get-EtcdKeyHistory /registry/deployments/shop/web -Diff         # every stored version: time travel
-  Get-EtcdKey /registry/deployments/ -Prefix -Decode                # decoded: Kind, Namespace, Name, Summary
+  Get-EtcdKey /registry/deployments/ -Prefix -Decode             # decoded: Kind, Namespace, Name, Summary
   Watch-EtcdPrefix /registry/pods/ -Revision 1000 -Count 5        # a watch resumed from a revision
   Invoke-EtcdCompaction -KeepRevisions 100 -WhatIf                # compaction, safely
   & ./examples/tour.ps1                                           # the guided tour (Get-Help about_EtcdPS for concepts)
