@@ -36,7 +36,7 @@ internal sealed class KeySearch(EtcdConnection connection, KeyQuery query, Func<
     /// </summary>
     internal static string ValueText(ReadOnlySpan<byte> value)
     {
-        if (value.StartsWith(KubernetesProtobufCodec.Magic) || value.StartsWith(CborSelfDescribe))
+        if (ValueKinds.Detect(value, isUtf8: false) is ValueKind.KubernetesProtobuf or ValueKind.Cbor)
         {
             try
             {
@@ -50,6 +50,4 @@ internal sealed class KeySearch(EtcdConnection connection, KeyQuery query, Func<
 
         return ValueKinds.TryDecodeUtf8(value) ?? Encoding.UTF8.GetString(value);
     }
-
-    private static ReadOnlySpan<byte> CborSelfDescribe => [0xd9, 0xd9, 0xf7];
 }

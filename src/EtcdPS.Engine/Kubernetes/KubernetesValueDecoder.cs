@@ -15,6 +15,14 @@ internal sealed record DecodeOptions
 
     /// <summary>Keys from an EncryptionConfiguration; null leaves encrypted values encrypted.</summary>
     public EncryptionKeys? EncryptionKeys { get; init; }
+
+    /// <summary>The options of -ShowSecret and -EncryptionConfig (a resolved file path, or null for none).</summary>
+    /// <exception cref="EtcdException">The encryption configuration cannot be read or is not one.</exception>
+    public static DecodeOptions From(bool showSecret, string? encryptionConfigPath) => new()
+    {
+        ShowSecret = showSecret,
+        EncryptionKeys = encryptionConfigPath is null ? null : EncryptionKeys.Load(encryptionConfigPath),
+    };
 }
 
 /// <summary>

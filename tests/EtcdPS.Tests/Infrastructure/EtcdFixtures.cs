@@ -43,10 +43,11 @@ public sealed class ClusterEtcdFixture : EtcdFixture
     internal override EtcdServerOptions CreateOptions() => new() { Members = 3 };
 }
 
-/// <summary>One member serving https and requiring a client certificate signed by the test CA.</summary>
-public sealed class TlsEtcdFixture : EtcdFixture
+/// <summary>One member serving https with <typeparamref name="TPki"/>'s server certificate and requiring client certificates from its CA.</summary>
+public abstract class ClientCertificateEtcdFixture<TPki> : EtcdFixture
+    where TPki : IServerPki, new()
 {
-    public TestCertificates Pki { get; } = new();
+    public TPki Pki { get; } = new();
 
     internal override EtcdServerOptions CreateOptions() => new()
     {
@@ -62,6 +63,9 @@ public sealed class TlsEtcdFixture : EtcdFixture
         Pki.Dispose();
     }
 }
+
+/// <summary>One member serving https and requiring a client certificate signed by the test CA.</summary>
+public sealed class TlsEtcdFixture : ClientCertificateEtcdFixture<TestCertificates>;
 
 /// <summary>One member with authentication enabled; user root, password <see cref="RootPassword"/>.</summary>
 public sealed class AuthEtcdFixture : EtcdFixture

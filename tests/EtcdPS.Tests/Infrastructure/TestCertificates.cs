@@ -9,7 +9,7 @@ namespace EtcdPS.Tests.Infrastructure;
 /// certificate signed by it, a second unrelated CA (the "wrong CA"), an expired client certificate and a file
 /// that is not a certificate.
 /// </summary>
-public sealed class TestCertificates : IDisposable
+public sealed class TestCertificates : IServerPki
 {
     public TestCertificates()
     {
@@ -63,7 +63,8 @@ public sealed class TestCertificates : IDisposable
         }
     }
 
-    private static X509Certificate2 CreateCa(string name, RSA key)
+    /// <summary>A self-signed CA certificate.</summary>
+    internal static X509Certificate2 CreateCa(string name, RSA key)
     {
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
@@ -72,7 +73,12 @@ public sealed class TestCertificates : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(365));
     }
 
-    private static X509Certificate2 Sign(X509Certificate2 ca, string commonName, RSA key, bool server, DateTimeOffset notAfter)
+    /// <summary>
+    /// A certificate signed by <paramref name="ca"/>, for client auth, and with <paramref name="server"/> for server auth
+    /// too, naming <paramref name="serverNames"/> (default: 127.0.0.1 and localhost).
+    /// </summary>
+    internal static X509Certificate2 Sign(X509Certificate2 ca, string commonName, RSA key, bool server, DateTimeOffset notAfter,
+        Action<SubjectAlternativeNameBuilder>? serverNames = null)
     {
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
@@ -82,8 +88,7 @@ public sealed class TestCertificates : IDisposable
         {
             usages.Add(new Oid("1.3.6.1.5.5.7.3.1")); // server auth
             var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(IPAddress.Loopback);
-            san.AddDnsName("localhost");
+            (serverNames ?? (names => { names.AddIpAddress(IPAddress.Loopback); names.AddDnsName("localhost"); }))(san);
             request.CertificateExtensions.Add(san.Build());
         }
 
@@ -106,4 +111,12 @@ public sealed class TestCertificates : IDisposable
         File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem() + "\n");
         return path;
     }
+}
+
+/// <summary>What a TLS etcd fixture needs of a PKI: the server's certificate and key, and the CA clients must chain to.</summary>
+public interface IServerPki : IDisposable
+{
+    string CaPath { get; }
+    string ServerCertPath { get; }
+    string ServerKeyPath { get; }
 }

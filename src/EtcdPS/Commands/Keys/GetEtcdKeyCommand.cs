@@ -141,8 +141,8 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
             throw GetEtcdKeyQuery.Invalid("-Decode needs the values: it cannot be used with -KeysOnly or -CountOnly.");
         }
 
-        var keys = EncryptionConfig is null ? null : EncryptionKeys.Load(await ResolvePathAsync(EncryptionConfig).ConfigureAwait(false));
-        _decoding = new KeyValueDecoding(new DecodeOptions { ShowSecret = ShowSecret, EncryptionKeys = keys }, ParameterSetName == KeySet);
+        var options = DecodeOptions.From(ShowSecret, EncryptionConfig is null ? null : await ResolvePathAsync(EncryptionConfig).ConfigureAwait(false));
+        _decoding = new KeyValueDecoding(options, ParameterSetName == KeySet);
     }
 
     /// <inheritdoc />

@@ -70,8 +70,8 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
                     "-AsJson and -AsYaml cannot be used together.", null, "Choose one output format.");
             }
 
-            var keys = EncryptionConfig is null ? null : EncryptionKeys.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig));
-            _options = new DecodeOptions { ShowSecret = ShowSecret, EncryptionKeys = keys };
+            _options = DecodeOptions.From(ShowSecret,
+                EncryptionConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig));
         }
         catch (EtcdException ex)
         {

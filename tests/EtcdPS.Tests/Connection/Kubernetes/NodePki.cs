@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using EtcdPS.Engine.Lab;
+using EtcdPS.Tests.Infrastructure;
 
 namespace EtcdPS.Tests.Connection.Kubernetes;
 
@@ -9,7 +9,7 @@ namespace EtcdPS.Tests.Connection.Kubernetes;
 /// names its node rather than the 127.0.0.1 a port-forward dials), usable for client auth too, and a
 /// healthcheck client certificate. PEM text is kept for the fake pod's exec, and written for etcd itself.
 /// </summary>
-public sealed class NodePki : IDisposable
+public sealed class NodePki : IServerPki
 {
     public const string NodeName = "cp-1";
 
@@ -17,10 +17,7 @@ public sealed class NodePki : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("etcdps-node-pki-").FullName;
         using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=etcd-ca", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(60));
+        using var ca = TestCertificates.CreateCa("etcd-ca", caKey);
         CaPem = ca.ExportCertificatePem();
         (ServerCertPem, ServerKeyPem) = Issue(ca, NodeName, server: true);
         (ClientCertPem, ClientKeyPem) = Issue(ca, "kube-etcd-healthcheck-client", server: false);
@@ -57,22 +54,7 @@ public sealed class NodePki : IDisposable
     private static (string Cert, string Key) Issue(X509Certificate2 ca, string name, bool server)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        var usages = new OidCollection { new Oid("1.3.6.1.5.5.7.3.2") };
-        if (server)
-        {
-            usages.Add(new Oid("1.3.6.1.5.5.7.3.1"));
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName(name);
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
-        var serial = RandomNumberGenerator.GetBytes(12);
-        serial[0] &= 0x7f;
-        using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
+        using var cert = TestCertificates.Sign(ca, name, key, server, DateTimeOffset.UtcNow.AddDays(30), names => names.AddDnsName(name));
         return (cert.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
@@ -85,23 +67,7 @@ public sealed class NodePki : IDisposable
 }
 
 /// <summary>A real etcd serving https with <see cref="NodePki"/>'s node certificate and requiring client certificates.</summary>
-public sealed class NodeTlsEtcdFixture : EtcdFixture
+public sealed class NodeTlsEtcdFixture : ClientCertificateEtcdFixture<NodePki>
 {
-    public NodePki Pki { get; } = new();
-
     public int ClientPort => new Uri(Endpoint).Port;
-
-    internal override EtcdServerOptions CreateOptions() => new()
-    {
-        ServerCertPath = Pki.ServerCertPath,
-        ServerKeyPath = Pki.ServerKeyPath,
-        TrustedCaPath = Pki.CaPath,
-        RequireClientCertificate = true,
-    };
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Pki.Dispose();
-    }
 }
