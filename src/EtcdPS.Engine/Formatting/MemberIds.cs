@@ -11,6 +11,9 @@ public static class MemberIds
     /// <summary>The id in lower-case hex without leading zeros.</summary>
     public static string ToHex(long id) => unchecked((ulong)id).ToString("x", CultureInfo.InvariantCulture);
 
+    /// <summary>A lease id in 16 lower-case hex digits: etcdctl prints lease ids zero-padded (%016x), member ids not.</summary>
+    public static string LeaseToHex(long id) => unchecked((ulong)id).ToString("x16", CultureInfo.InvariantCulture);
+
     /// <summary>Parses a hex id, with or without a 0x prefix.</summary>
     public static bool TryParse(string text, out ulong id)
     {

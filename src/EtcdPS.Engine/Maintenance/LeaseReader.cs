@@ -19,13 +19,13 @@ internal static class LeaseReader
         foreach (var id in wanted)
         {
             var response = await connection.CallAsync((c, o) => c.Lease.LeaseTimeToLiveAsync(
-                new LeaseTimeToLiveRequest { ID = id, Keys = withKeys }, o).ResponseAsync, cancellation, MemberIds.ToHex(id)).ConfigureAwait(false);
+                new LeaseTimeToLiveRequest { ID = id, Keys = withKeys }, o).ResponseAsync, cancellation, MemberIds.LeaseToHex(id)).ConfigureAwait(false);
             if (response.TTL < 0)
             {
                 if (!listAll)
                 {
                     yield return Outcome<EtcdLease>.Failed(new EtcdException(EtcdMaintenanceErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
-                        $"There is no lease {MemberIds.ToHex(id)} ({id}); it expired or was revoked.", MemberIds.ToHex(id),
+                        $"There is no lease {MemberIds.LeaseToHex(id)} ({id}); it expired or was revoked.", MemberIds.LeaseToHex(id),
                         "Get-EtcdLease without -Id lists the leases that exist."));
                 }
 

@@ -76,7 +76,7 @@ public sealed class EtcdLease
     /// <summary>The lease id (decimal).</summary>
     public long Id { get; init; }
     /// <summary>The lease id in hex, as etcdctl prints it.</summary>
-    public string HexId => MemberIds.ToHex(Id);
+    public string HexId => MemberIds.LeaseToHex(Id);
     /// <summary>Seconds left before the lease expires.</summary>
     public long TTL { get; init; }
     /// <summary>The TTL the lease was granted with, in seconds.</summary>

@@ -28,6 +28,14 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
     }
 
     [Fact]
+    public void Lease_ids_are_16_hex_digits_like_etcdctl_prints_them()
+    {
+        Assert.Equal("0481a215bcf3e342", MemberIds.LeaseToHex(0x0481a215bcf3e342));
+        Assert.Equal("481a215bcf3e342", MemberIds.ToHex(0x0481a215bcf3e342L));
+        Assert.True(MemberIds.TryParse("0481a215bcf3e342", out var id) && id == 0x0481a215bcf3e342);
+    }
+
+    [Fact]
     public void Compaction_makes_older_reads_fail_with_the_compacted_error_id()
     {
         Connect();
@@ -284,7 +292,7 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         _pwsh.Run($"Set-EtcdKey /mt/lease/b y -Lease {lease.ID}");
         var found = Assert.Single(_pwsh.Run($"Get-EtcdLease -Id {MemberIds.ToHex(lease.ID)} -Keys"));
         Assert.Equal(lease.ID, (long)found.Properties["Id"].Value);
-        Assert.Equal(MemberIds.ToHex(lease.ID), found.Properties["HexId"].Value);
+        Assert.Equal(lease.ID.ToString("x16"), found.Properties["HexId"].Value);
         Assert.Equal(300L, (long)found.Properties["GrantedTTL"].Value);
         var ttl = (long)found.Properties["TTL"].Value;
         Assert.InRange(ttl, 1, 300);
