@@ -8,9 +8,6 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 internal static class KubernetesWriteGuard
 {
-    /// <summary>The prefixes the API server stores objects under, by default.</summary>
-    public static readonly string[] DefaultPrefixes = ["/registry/", "/kubernetes.io/"];
-
     public const string Warning =
         "This write goes straight to the etcd of a Kubernetes cluster and bypasses the API server: no validation, admission, RBAC or audit. "
         + "Prefer kubectl; keep a snapshot (Save-EtcdSnapshot) and the previous value (-PassThru) to undo it.";
