@@ -36,7 +36,7 @@ internal static class Defragmenter
                 var member = members.FirstOrDefault(m => string.Equals(m.Name, wanted, StringComparison.OrdinalIgnoreCase)
                     || m.ClientUrls.Any(u => SameEndpoint(u, wanted)));
                 var url = own ?? member?.ClientUrls.FirstOrDefault()
-                    ?? throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
+                    ?? throw new EtcdException(EtcdErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
                         $"'{wanted}' is neither a member name nor a client URL of this cluster.", wanted,
                         "Get-EtcdMember lists the members with their names and client URLs.");
                 chosen.Add(url);

@@ -97,7 +97,7 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
                 await WriteObjectAsync(result.Previous, enumerate: true).ConfigureAwait(false);
             }
         }
-        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite or EtcdMaintenanceErrorIds.KeyExists)
+        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite or EtcdErrorIds.KeyExists)
         {
             await WriteErrorAsync(ex).ConfigureAwait(false);
         }

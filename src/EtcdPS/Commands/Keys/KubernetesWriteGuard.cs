@@ -27,7 +27,7 @@ internal static class KubernetesWriteGuard
         return !nonInteractive && !Console.IsInputRedirected;
     }
 
-    public static EtcdException NeedsForce(string target) => new(EtcdMaintenanceErrorIds.KubernetesWriteNeedsForce, EtcdErrorCategory.PermissionDenied,
+    public static EtcdException NeedsForce(string target) => new(EtcdErrorIds.KubernetesWriteNeedsForce, EtcdErrorCategory.PermissionDenied,
         $"'{target}' is under a Kubernetes prefix; writing it directly bypasses the API server. Nothing was written.", target,
         "Use kubectl if you can. Otherwise add -Force (non-interactive sessions need it) after taking a snapshot.");
 }
