@@ -28,6 +28,20 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
     [AllowEmptyString]
     public string? Value { get; set; }
 
+    /// <summary>The previous value of a watch event (Watch-EtcdPrefix -PrevKv): a Delete event is decoded from it.</summary>
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [AllowEmptyCollection]
+    public byte[]? PrevRawValue { get; set; }
+
+    /// <summary>The ModRevision of the previous value of a watch event.</summary>
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public long PrevModRevision { get; set; }
+
+    /// <summary>The type of a piped watch event: a Delete has no value of its own.</summary>
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [Alias("Type")]
+    public EtcdWatchEventType? EventType { get; set; }
+
     /// <summary>The value's bytes, given directly.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = BytesSet)]
     [AllowEmptyCollection]
@@ -85,10 +99,29 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
         var bytes = ParameterSetName == BytesSet
             ? InputObject
             : RawValue is { Length: > 0 } raw ? raw : System.Text.Encoding.UTF8.GetBytes(Value ?? string.Empty);
+        var modRevision = ModRevision;
+        if (ParameterSetName == PipelineSet && EventType == EtcdWatchEventType.Delete)
+        {
+            // A Delete event carries no value: the deleted object is its previous value (Watch-EtcdPrefix -PrevKv).
+            if (PrevRawValue is not { Length: > 0 } previous)
+            {
+                WriteVerbose($"{Key}: a Delete event without its previous value has nothing to decode (watch with -PrevKv to decode deleted objects).");
+                return;
+            }
+
+            bytes = previous;
+            modRevision = PrevModRevision;
+        }
+
+        if (ParameterSetName == PipelineSet && EventType == EtcdWatchEventType.Progress)
+        {
+            return;
+        }
+
         KubernetesObject decoded;
         try
         {
-            decoded = KubernetesValueDecoder.Decode(bytes, ModRevision, _options, Key);
+            decoded = KubernetesValueDecoder.Decode(bytes, modRevision, _options, Key);
         }
         catch (EtcdException ex)
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Engine.Kubernetes;
 using EtcdPS.Engine.Watch;
 
 namespace EtcdPS.Commands.Watch;
@@ -16,9 +17,25 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>Add to each version what changed from the version before it (Diff: "- old" and "+ new" lines).</summary>
+    /// <summary>
+    /// Add to each version what changed from the version before it (Diff): one line per changed field for Kubernetes
+    /// and JSON values (spec.replicas: 3 → 5, containers matched by name), "- old" and "+ new" lines for text.
+    /// </summary>
     [Parameter]
     public SwitchParameter Diff { get; set; }
+
+    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? IgnoreField { get; set; }
+
+    /// <summary>With -Diff: show Secret data instead of a mask.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
+    /// <summary>With -Diff: a line diff of the raw text instead of decoding Kubernetes objects.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
 
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
@@ -27,9 +44,15 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
         var reader = new KeyHistoryReader(connection, Key);
         try
         {
-            await foreach (var version in reader.ReadAsync(Diff, cancellation).ConfigureAwait(false))
+            var versions = reader.ReadAsync(false, cancellation);
+            if (Diff)
             {
-                await WriteObjectAsync(version).ConfigureAwait(false);
+                versions = ValueDiff.AttachAsync(versions, DiffOptions.From(IgnoreField, ShowSecret, raw: Raw), cancellation);
+            }
+
+            await foreach (var version in versions.ConfigureAwait(false))
+            {
+                await (Diff ? WriteObjectsAndErrorsAsync([version], WithDiffView) : WriteObjectAsync(version)).ConfigureAwait(false);
             }
         }
         catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.KeyNotFound)
@@ -44,5 +67,13 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
             await WriteWarningAsync($"The history of '{Key}' is cut at the compaction horizon (revision {reader.CompactRevision}); older versions were compacted.")
                 .ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Selects the diff view (one row per version, its changes wrapped below each other).</summary>
+    private static object? WithDiffView(object? item)
+    {
+        var wrapped = PSObject.AsPSObject(item!);
+        wrapped.TypeNames.Insert(0, "EtcdPS.EtcdKeyVersion#Diff");
+        return wrapped;
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Engine.Kubernetes;
 using EtcdPS.Engine.Watch;
 using Google.Protobuf;
 
@@ -53,6 +54,23 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter ProgressNotify { get; set; }
 
+    /// <summary>Decode Kubernetes values: each event gets Kind, Summary and the object's fields; a Delete is decoded from its previous value (needs -PrevKv).</summary>
+    [Parameter]
+    public SwitchParameter Decode { get; set; }
+
+    /// <summary>Add what each change did (Diff: one line per changed field, e.g. spec.replicas: 3 → 5); asks for the previous values like -PrevKv.</summary>
+    [Parameter]
+    public SwitchParameter Diff { get; set; }
+
+    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? IgnoreField { get; set; }
+
+    /// <summary>With -Decode or -Diff: show Secret data instead of a mask.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -71,7 +89,7 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
             Key = key.IsEmpty ? ByteString.CopyFrom(0) : key,
             RangeEnd = isKey ? ByteString.Empty : WatchOptions.PrefixEnd(key),
             StartRevision = Revision,
-            PrevKv = PrevKv,
+            PrevKv = PrevKv || Diff,
             NoPut = !types.Contains("Put", StringComparer.OrdinalIgnoreCase),
             NoDelete = !types.Contains("Delete", StringComparer.OrdinalIgnoreCase),
             ProgressNotify = ProgressNotify,
@@ -81,11 +99,23 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
             Diagnostic = message => _ = WriteVerboseAsync(message),
         };
 
+        var decoding = Decode || Diff
+            ? new WatchEventDecoding(Decode ? DecodeOptions.From(ShowSecret, null) : null, Diff ? DiffOptions.From(IgnoreField, ShowSecret) : null)
+            : null;
         var delivered = 0;
         await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
         {
             // Awaiting the write is the back-pressure: the next event is read only once the pipeline took this one.
-            await WriteObjectAsync(e).ConfigureAwait(false);
+            if (decoding is null)
+            {
+                await WriteObjectAsync(e).ConfigureAwait(false);
+            }
+            else
+            {
+                var error = decoding.Apply(e);
+                await WriteObjectsAndErrorsAsync(error is null ? [e] : [error, e], decoding.ForPipeline).ConfigureAwait(false);
+            }
+
             if (e.Type != EtcdWatchEventType.Progress && Count > 0 && ++delivered >= Count)
             {
                 break;
