@@ -40,7 +40,7 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
-        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
         var plan = await Defragmenter.PlanAsync(connection, _endpoints.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), Cluster, cancellation)
             .ConfigureAwait(false);
         var done = 0;
