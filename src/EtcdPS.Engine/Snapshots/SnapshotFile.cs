@@ -86,6 +86,7 @@ internal static class SnapshotFile
             var trailer = new byte[HashLength];
             await file.ReadExactlyAsync(trailer, cancellation).ConfigureAwait(false);
             valid = CryptographicOperations.FixedTimeEquals(computed, trailer);
+            progress?.Report((size, size));
         }
 
         if (requireTrailer && !hasTrailer)
