@@ -21,6 +21,7 @@ public sealed class DismountEtcdSnapshotCommand : PSCmdlet
     /// <summary>Mounted snapshots to close, from Mount-EtcdSnapshot or Get-EtcdConnection.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByConnectionSet)]
     [ConnectionNameTransformation]
+    [ArgumentCompleter(typeof(MountedSnapshotNameCompleter))]
     public EtcdConnection[] Connection { get; set; } = [];
 
     /// <inheritdoc />
