@@ -142,4 +142,13 @@ Describe 'Field-level diffs of Kubernetes objects on the lab' {
         $failed2 | Should -BeNullOrEmpty
         $plain | Should -HaveCount 1
     }
+
+    It 'ConvertFrom-EtcdValue still takes decoded objects whose own type field is not an event type (Secrets, Events)' {
+        $objects = Get-EtcdKey /registry/secrets/shop/ -Prefix -Decode | ConvertFrom-EtcdValue -ErrorVariable failed
+        $failed | Should -BeNullOrEmpty
+        $objects.Kind | Should -Contain 'Secret'
+        $events = Get-EtcdKey /registry/events/ -Prefix -Decode -First 3 | ConvertFrom-EtcdValue -ErrorVariable failed2
+        $failed2 | Should -BeNullOrEmpty
+        $events | Should -HaveCount 3
+    }
 }

@@ -37,10 +37,13 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
     [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
     public long PrevModRevision { get; set; }
 
-    /// <summary>The type of a piped watch event: a Delete has no value of its own.</summary>
+    /// <summary>
+    /// The type of a piped watch event or history version: a Delete has no value of its own. A string, because other
+    /// piped objects have a Type too (a decoded Secret's or Event's type field).
+    /// </summary>
     [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
     [Alias("Type")]
-    public EtcdWatchEventType? EventType { get; set; }
+    public string? EventType { get; set; }
 
     /// <summary>The value's bytes, given directly.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = BytesSet)]
@@ -100,7 +103,7 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
             ? InputObject
             : RawValue is { Length: > 0 } raw ? raw : System.Text.Encoding.UTF8.GetBytes(Value ?? string.Empty);
         var modRevision = ModRevision;
-        if (ParameterSetName == PipelineSet && EventType == EtcdWatchEventType.Delete)
+        if (ParameterSetName == PipelineSet && EventType == nameof(EtcdWatchEventType.Delete) && RawValue is not { Length: > 0 })
         {
             // A Delete event carries no value: the deleted object is its previous value (Watch-EtcdPrefix -PrevKv).
             if (PrevRawValue is not { Length: > 0 } previous)
@@ -113,7 +116,7 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
             modRevision = PrevModRevision;
         }
 
-        if (ParameterSetName == PipelineSet && EventType == EtcdWatchEventType.Progress)
+        if (ParameterSetName == PipelineSet && EventType == nameof(EtcdWatchEventType.Progress) && RawValue is not { Length: > 0 })
         {
             return;
         }
