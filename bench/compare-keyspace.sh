@@ -34,9 +34,9 @@ dotnet pwsh -NoProfile -c "Import-Module ./EtcdPS.psd1; Connect-Etcd $EP; \$null
   'snapshot ' + (Get-Item '$ROOT/nightly.db').Length + ' bytes; 3000 changes made'"
 
 /usr/bin/time -v -o "$ROOT/time.txt" dotnet pwsh -NoProfile -c "Import-Module ./EtcdPS.psd1; Connect-Etcd $EP -Name live
-  \$w = [Diagnostics.Stopwatch]::StartNew(); \$null = Mount-EtcdSnapshot '$ROOT/nightly.db' -Name nightly -EtcdPath '$ETCD'; \$mount = \$w.Elapsed.TotalSeconds
+  \$w = [Diagnostics.Stopwatch]::StartNew(); \$null = Mount-EtcdSnapshot '$ROOT/nightly.db' -Name nightly -EtcdPath '$ETCD'; \$mount = \$w.Elapsed.TotalSeconds; [GC]::Collect(); \$beforeCompare = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB
   \$w.Restart(); \$changes = Compare-EtcdKeyspace nightly live | Group-Object ChangeType -NoElement; \$compare = \$w.Elapsed.TotalSeconds
   \$peak = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB
-  'mount {0:N1} s; compare {1:N1} s ({2}); pwsh peak working set {3:N0} MB' -f \$mount, \$compare, ((\$changes | ForEach-Object { \"\$(\$_.Name) \$(\$_.Count)\" }) -join ', '), \$peak
+  'mount {0:N1} s; compare {1:N1} s ({2}); pwsh peak working set {3:N0} MB ({4:N0} MB before the comparison)' -f \$mount, \$compare, ((\$changes | ForEach-Object { \"\$(\$_.Name) \$(\$_.Count)\" }) -join ', '), \$peak, \$beforeCompare
   Dismount-EtcdSnapshot nightly"
 echo "wall $(grep 'Elapsed (wall clock)' "$ROOT/time.txt" | awk '{print $NF}'), cpu $(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$ROOT/time.txt") s (pwsh and the restore tool), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -31,6 +31,12 @@ internal readonly record struct KeyspaceProgress(long ReferenceKeys, long? Refer
 /// </summary>
 internal sealed class KeyspaceComparer(KeyspaceComparison comparison)
 {
+    /// <summary>
+    /// Smaller pages than a plain listing: two readers each hold a page being consumed and one prefetched, so 4 MB
+    /// pages keep both sides' buffers near 32 MB (measured in docs/performance.md, 1M keys per side).
+    /// </summary>
+    internal static readonly RangePaging Paging = RangePaging.Default with { TargetPageBytes = 4L * 1024 * 1024 };
+
     /// <summary>Called every few thousand keys.</summary>
     public Action<KeyspaceProgress>? Progress { get; init; }
 
@@ -44,8 +50,8 @@ internal sealed class KeyspaceComparer(KeyspaceComparison comparison)
     public async IAsyncEnumerable<EtcdKeyspaceDifference> CompareAsync([EnumeratorCancellation] CancellationToken cancellation)
     {
         var range = KeyRange.Prefix(comparison.Prefix);
-        _reference = new RevisionPinnedRangeReader(comparison.Reference, new KeyQuery { Range = range, Revision = comparison.ReferenceRevision });
-        _difference = new RevisionPinnedRangeReader(comparison.Difference, new KeyQuery { Range = range, Revision = comparison.DifferenceRevision });
+        _reference = new RevisionPinnedRangeReader(comparison.Reference, new KeyQuery { Range = range, Revision = comparison.ReferenceRevision }, Paging);
+        _difference = new RevisionPinnedRangeReader(comparison.Difference, new KeyQuery { Range = range, Revision = comparison.DifferenceRevision }, Paging);
         await using var left = _reference.ReadRawAsync(cancellation).GetAsyncEnumerator(cancellation);
         await using var right = _difference.ReadRawAsync(cancellation).GetAsyncEnumerator(cancellation);
         var hasLeft = await left.MoveNextAsync().ConfigureAwait(false);
