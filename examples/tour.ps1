@@ -2,7 +2,8 @@
 <#
 .SYNOPSIS
 A guided walk through etcd on a local lab: status, who uses the disk, revisions, time travel, watches, revision
-rate, compaction and defragmentation, and a decoded Kubernetes Deployment.
+rate, field-level diffs, compaction and defragmentation, a mounted backup compared with the live cluster, and a
+decoded Kubernetes Deployment.
 
 .DESCRIPTION
 The tour starts its own lab (named 'tour', Small seed, background activity) so it never writes to a real cluster,
@@ -37,6 +38,7 @@ function Step {
     if (-not $NonInteractive -and [Environment]::UserInteractive) { $null = Read-Host '     (Enter for the next step)' }
 }
 
+$backup = $null
 $lab = Start-EtcdLab -Name tour -Seed Small -Activity -Port 0 -WarningAction SilentlyContinue
 try {
     Write-Host "EtcdPS tour on the lab at $($lab.Endpoints -join ', '): $($lab.KeyCount) keys of a small Kubernetes cluster." -ForegroundColor Green
@@ -69,6 +71,9 @@ try {
     Step 'Every stored version of the rolled-out Deployment shop/web, newest first.' {
         Get-EtcdKeyHistory /registry/deployments/shop/web | Select-Object -First 4
     }
+    Step 'What each rollout changed, field by field: -Diff decodes the objects (status left out here).' {
+        Get-EtcdKeyHistory /registry/deployments/shop/web -Diff -IgnoreField status | Select-Object -First 3
+    }
     Step 'A watch resumed from a revision: it replays what happened since, in order, then would go on live.' {
         Watch-EtcdPrefix -Prefix /tour/ -Revision $created.ModRevision -Count 4 | Select-Object Type, Key, Value, ModRevision, Version
     }
@@ -76,6 +81,7 @@ try {
         Measure-EtcdRevisionRate -Duration 00:00:05 | Select-Object Revisions, Duration, PerSecond, PerMinute
     }
 
+    $backup = Save-EtcdSnapshot -Path (Join-Path ([IO.Path]::GetTempPath()) "etcdps-tour-$PID.db") -Force
     $before = Get-EtcdStatus
     Step 'Compaction drops history older than a revision; here all but the last 50 revisions.' {
         Invoke-EtcdCompaction -KeepRevisions 50 -Physical -Confirm:$false
@@ -89,6 +95,15 @@ try {
     Step 'After compaction the old revision is gone: reading it fails with EtcdRevisionCompacted.' {
         try { Get-EtcdKey /tour/greeting -Revision $created.ModRevision -ErrorAction Stop }
         catch { "Expected: $($_.FullyQualifiedErrorId.Split(',')[0]): $($_.Exception.Message)" }
+    }
+    Step 'The snapshot saved before the compaction, mounted read-only: the old revision is still in the backup.' {
+        $null = Mount-EtcdSnapshot $backup.Path -Name backup
+        Get-EtcdKey /tour/greeting -Revision $created.ModRevision -Connection backup | Select-Object Key, Value, ModRevision
+    }
+    Step 'What changed since the backup, field by field (the lab''s background controller keeps writing).' {
+        Compare-EtcdKeyspace -ReferenceConnection backup -DifferenceConnection tour -Prefix /registry/ -Decode -IgnoreField status |
+            Select-Object -First 3
+        Dismount-EtcdSnapshot backup
     }
     Step 'A Deployment decoded into an object: $d.spec.replicas works, resourceVersion is the ModRevision.' {
         $d = Get-EtcdKey /registry/deployments/shop/web | ConvertFrom-EtcdValue
@@ -109,5 +124,7 @@ try {
     Write-Host 'Tour done. Read more: Get-Help about_EtcdPS; every cmdlet: Get-Command -Module EtcdPS.' -ForegroundColor Green
 }
 finally {
+    Dismount-EtcdSnapshot -ErrorAction Ignore
     Stop-EtcdLab -Name tour
+    if ($backup) { Remove-Item $backup.Path -ErrorAction Ignore }
 }

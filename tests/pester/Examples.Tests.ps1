@@ -12,6 +12,17 @@ Describe 'The tour and the examples' {
         ($output | Out-String) | Should -Match 'Tour done'
     }
 
+    It 'restore-drill.ps1 -Lab saves, restores, compares and dismounts, and exits 0' {
+        $drill = Join-Path (Get-RepoRoot) 'examples/restore-drill.ps1'
+        $output = Invoke-FreshPwsh -Arguments @('-Command', "& '$drill' -Lab -BackupFolder '$TestDrive' | ConvertTo-Json -Compress")
+        $LASTEXITCODE | Should -Be 0
+        $result = ($output | Where-Object { $_ -is [string] -and $_.StartsWith('{') }) | ConvertFrom-Json
+        $result.Passed | Should -BeTrue
+        $result.RestoredKeys | Should -Be $result.Keys
+        $result.Snapshot | Should -Exist
+        @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'etcdps-snapshot-*' -Directory -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+    }
+
     Context 'on a 3-member lab' {
         BeforeAll {
             $script:lab = Start-EtcdLab -Name pester-examples -Members 3 -Seed Small -Activity -Port 0

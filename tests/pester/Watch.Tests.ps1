@@ -85,3 +85,70 @@ Describe 'Time travel' {
             Should -Throw -ErrorId 'EtcdInvalidArgument,EtcdPS.Commands.Watch.MeasureEtcdRevisionRateCommand'
     }
 }
+
+Describe 'Field-level diffs of Kubernetes objects on the lab' {
+    BeforeAll {
+        $etcdPath = @{}
+        if ($env:ETCDPS_ETCD) { $etcdPath.EtcdPath = $env:ETCDPS_ETCD }
+        $script:diffLab = Start-EtcdLab -Name pester-diff -Seed Small -Port 0 @etcdPath
+    }
+    AfterAll {
+        Stop-EtcdLab -Name pester-diff
+    }
+
+    It 'Get-EtcdKeyHistory -Diff names the changed fields of each rollout' {
+        $history = Get-EtcdKeyHistory /registry/deployments/shop/web -Diff
+        $rollouts = $history | Where-Object { $_.Changes.Path -contains 'spec.template.spec.containers[web].image' }
+        $rollouts.Count | Should -BeGreaterOrEqual 2
+        foreach ($r in $rollouts) {
+            ($r.Diff -match '^spec\.template\.spec\.containers\[web\]\.image: \S+:[\d.]+ → \S+:[\d.]+$') | Should -HaveCount 1
+            $r.Changes.Path | Should -Not -Contain 'metadata.resourceVersion'
+            $r.Changes.Path | Should -Not -Contain 'metadata.generation'
+        }
+        $history[-1].Diff | Should -Be '+ Deployment shop/web'
+        ($history | Out-String) | Should -Match 'containers\[web\]\.image: '
+    }
+
+    It 'Compare-EtcdRevision -Diff says what changed in each modified object, and -Raw opts out' {
+        $key = '/registry/deployments/shop/web'
+        $versions = Get-EtcdKeyHistory $key
+        $changes = Compare-EtcdRevision /registry/deployments/shop/ $versions[-1].ModRevision $versions[0].ModRevision -Diff
+        $web = $changes | Where-Object Key -eq $key
+        $web.ChangeType | Should -Be 'Modified'
+        $web.Changes.Path | Should -Contain 'spec.template.spec.containers[web].image'
+        $raw = Compare-EtcdRevision /registry/deployments/shop/ $versions[-1].ModRevision $versions[0].ModRevision -Diff -Raw | Where-Object Key -eq $key
+        $raw.Changes | Should -BeNullOrEmpty
+        $raw.Diff[0] | Should -Match '^- \(KubernetesProtobuf, \d+ bytes\)$'
+    }
+
+    It 'Watch-EtcdPrefix -Decode shows kinds, -Diff the changed fields, and deletes decode from -PrevKv' {
+        $start = (Get-EtcdStatus)[0].Revision + 1
+        $cm = Get-EtcdKey /registry/configmaps/shop/ -Prefix | Select-Object -First 1
+        # Write the object back as JSON with one more label (the API server reads both encodings), then delete it.
+        $json = ($cm | ConvertFrom-EtcdValue -AsJson) -replace '"labels": \{', '"labels": { "pester": "yes",'
+        Set-EtcdKey $cm.Key -Value $json -Force -Confirm:$false
+        Remove-EtcdKey $cm.Key -Force -Confirm:$false
+        $events = Watch-EtcdPrefix /registry/configmaps/shop/ -Revision $start -Count 2 -Decode -PrevKv
+        $events.Type | Should -Be @('Put', 'Delete')
+        $events.Kind | Should -Be @('ConfigMap', 'ConfigMap')
+        $events[1].Decoded.Name | Should -Be $cm.Name
+        $diffs = Watch-EtcdPrefix /registry/configmaps/shop/ -Revision $start -Count 2 -Diff
+        $diffs[0].Diff | Should -Be 'metadata.labels.pester: + yes'
+        $diffs[1].Diff | Should -Be "- ConfigMap shop/$($cm.Name)"
+        $piped = Watch-EtcdPrefix /registry/configmaps/shop/ -Revision $start -Count 2 -PrevKv | ConvertFrom-EtcdValue -ErrorVariable failed
+        $failed | Should -BeNullOrEmpty
+        $piped | Should -HaveCount 2
+        $plain = Watch-EtcdPrefix /registry/configmaps/shop/ -Revision $start -Count 2 | ConvertFrom-EtcdValue -ErrorVariable failed2
+        $failed2 | Should -BeNullOrEmpty
+        $plain | Should -HaveCount 1
+    }
+
+    It 'ConvertFrom-EtcdValue still takes decoded objects whose own type field is not an event type (Secrets, Events)' {
+        $objects = Get-EtcdKey /registry/secrets/shop/ -Prefix -Decode | ConvertFrom-EtcdValue -ErrorVariable failed
+        $failed | Should -BeNullOrEmpty
+        $objects.Kind | Should -Contain 'Secret'
+        $events = Get-EtcdKey /registry/events/ -Prefix -Decode -First 3 | ConvertFrom-EtcdValue -ErrorVariable failed2
+        $failed2 | Should -BeNullOrEmpty
+        $events | Should -HaveCount 3
+    }
+}

@@ -12,7 +12,11 @@ internal sealed class EndpointClient : IDisposable
 {
     private readonly GrpcChannel _channel;
 
-    public EndpointClient(Uri address, TlsMaterial? tls, TimeSpan dialTimeout)
+    /// <param name="address">The endpoint.</param>
+    /// <param name="tls">TLS material for https.</param>
+    /// <param name="dialTimeout">How long connecting may take.</param>
+    /// <param name="readOnlySnapshot">A mounted snapshot's file: every call that writes is refused.</param>
+    public EndpointClient(Uri address, TlsMaterial? tls, TimeSpan dialTimeout, string? readOnlySnapshot = null)
     {
         Address = address;
         var handler = new SocketsHttpHandler
@@ -37,7 +41,9 @@ internal sealed class EndpointClient : IDisposable
             MaxReceiveMessageSize = null,
             MaxSendMessageSize = null,
         });
-        var invoker = _channel.CreateCallInvoker();
+        var invoker = readOnlySnapshot is null
+            ? _channel.CreateCallInvoker()
+            : Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(_channel.CreateCallInvoker(), new Snapshots.ReadOnlyInterceptor(readOnlySnapshot));
         KV = new Rpc.KV.KVClient(invoker);
         Watch = new Rpc.Watch.WatchClient(invoker);
         Lease = new Rpc.Lease.LeaseClient(invoker);

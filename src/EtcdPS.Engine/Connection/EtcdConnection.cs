@@ -65,6 +65,12 @@ public sealed class EtcdConnection : IDisposable
     /// <summary>The etcd pod (namespace/name) reached through a Kubernetes port-forward; null for a direct connection.</summary>
     public string? KubernetesPod { get; internal set; }
 
+    /// <summary>The snapshot file this connection serves (Mount-EtcdSnapshot); null for a live cluster.</summary>
+    public string? SnapshotPath => Options.ReadOnlySnapshot;
+
+    /// <summary>True for a mounted snapshot: EtcdPS refuses every write through this connection.</summary>
+    public bool IsReadOnly => Options.ReadOnlySnapshot is not null;
+
     /// <summary>A port-forward the connection owns: it closes with the connection.</summary>
     internal IDisposable? Tunnel { get; init; }
 
@@ -77,7 +83,9 @@ public sealed class EtcdConnection : IDisposable
     internal bool CredentialNotNeeded { get; private set; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Name} ({string.Join(",", Endpoints)})";
+    public override string ToString() => SnapshotPath is null
+        ? $"{Name} ({string.Join(",", Endpoints)})"
+        : $"{Name} (snapshot {SnapshotPath})";
 
     /// <summary>Closes every channel.</summary>
     public void Dispose()
@@ -204,7 +212,7 @@ public sealed class EtcdConnection : IDisposable
     {
         var options = Options with { Endpoints = endpoints.ToArray() };
         var clients = options.Endpoints
-            .Select(e => new EndpointClient(EndpointAddress.Parse(e, options.WantsTls), Tls, options.DialTimeout))
+            .Select(e => new EndpointClient(EndpointAddress.Parse(e, options.WantsTls), Tls, options.DialTimeout, options.ReadOnlySnapshot))
             .ToArray();
         return new EtcdConnection(options, Tls, clients) { ClusterId = ClusterId, ServerVersion = ServerVersion, _token = _token };
     }

@@ -17,6 +17,8 @@ internal sealed record EtcdConnectionOptions
     public bool SkipCertificateCheck { get; init; }
     public TimeSpan DialTimeout { get; init; } = DefaultDialTimeout;
     public TimeSpan CommandTimeout { get; init; } = DefaultCommandTimeout;
+    /// <summary>The snapshot file a mounted snapshot's connection serves: such a connection refuses every write.</summary>
+    public string? ReadOnlySnapshot { get; init; }
 
     /// <summary>True when any TLS material was given: scheme-less endpoints then use https, like etcdctl.</summary>
     public bool WantsTls => CaCertPath is not null || CertPath is not null || KeyPath is not null || SkipCertificateCheck;

@@ -43,7 +43,7 @@ internal static class EtcdConnector
 
         var addresses = options.Endpoints.Select(e => EndpointAddress.Parse(e, options.WantsTls)).Distinct().ToArray();
         var tls = addresses.Any(a => a.Scheme == Uri.UriSchemeHttps) ? presetTls ?? TlsMaterial.Load(options) : null;
-        var clients = addresses.Select(a => new EndpointClient(a, tls, options.DialTimeout)).ToArray();
+        var clients = addresses.Select(a => new EndpointClient(a, tls, options.DialTimeout, options.ReadOnlySnapshot)).ToArray();
         var connection = new EtcdConnection(options, tls, clients) { Tunnel = tunnel };
         try
         {

@@ -26,6 +26,13 @@ public static class EtcdErrorIds
     public const string FileExists = "EtcdFileExists";
     public const string SnapshotChecksumMismatch = "EtcdSnapshotChecksumMismatch";
     public const string SnapshotFailed = "EtcdSnapshotFailed";
+    public const string SnapshotNotFound = "EtcdSnapshotNotFound";
+    public const string SnapshotNotEtcd = "EtcdSnapshotNotEtcd";
+    public const string SnapshotTruncated = "EtcdSnapshotTruncated";
+    public const string SnapshotNoHashTrailer = "EtcdSnapshotNoHashTrailer";
+    public const string SnapshotRestoreFailed = "EtcdSnapshotRestoreFailed";
+    public const string SnapshotReadOnly = "EtcdSnapshotReadOnly";
+    public const string SnapshotNotMounted = "EtcdSnapshotNotMounted";
     public const string LeaseNotFound = "EtcdLeaseNotFound";
     public const string NothingToCompact = "EtcdNothingToCompact";
     public const string EndpointNotMember = "EtcdEndpointNotMember";

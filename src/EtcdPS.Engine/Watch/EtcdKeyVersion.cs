@@ -30,8 +30,10 @@ public sealed class EtcdKeyVersion
     public long Lease { get; init; }
     /// <summary>True when this version created the key (first version after a deletion or ever).</summary>
     public bool IsCreate => Type == EtcdWatchEventType.Put && Version == 1;
-    /// <summary>With -Diff: what changed from the previous (older) version to this one, as "- old" and "+ new" lines.</summary>
+    /// <summary>With -Diff: what changed from the previous (older) version to this one: one line per changed field (<c>spec.replicas: 3 → 5</c>) for Kubernetes and JSON values, "- old" and "+ new" lines for text.</summary>
     public string[]? Diff { get; internal set; }
+    /// <summary>With -Diff on a Kubernetes (or JSON) value: the changed fields by JSON path; null for text and binary values.</summary>
+    public EtcdFieldChange[]? Changes { get; internal set; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>
     public string Group { get => KubernetesParts.Group; init => KubernetesParts = KubernetesParts with { Group = value }; }
     /// <summary>Kubernetes resource; empty for a key that is not Kubernetes'.</summary>

@@ -30,6 +30,10 @@ public sealed class EtcdRevisionChange
     public long ToVersion { get; init; }
     /// <summary>True when a key present at both revisions was deleted and created again in between.</summary>
     public bool Recreated { get; init; }
+    /// <summary>With -Diff: what changed in the value, one line per changed field (Kubernetes and JSON values) or "- old"/"+ new" text lines.</summary>
+    public string[]? Diff { get; internal set; }
+    /// <summary>With -Diff on a Kubernetes (or JSON) value: the changed fields by JSON path.</summary>
+    public EtcdFieldChange[]? Changes { get; internal set; }
     /// <summary>The earlier revision of the comparison.</summary>
     public long FromRevision { get; init; }
     /// <summary>The later revision of the comparison.</summary>

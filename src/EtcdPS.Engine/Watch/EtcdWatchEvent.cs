@@ -62,6 +62,17 @@ public sealed class EtcdWatchEvent
     /// <summary>The endpoint whose stream delivered the event.</summary>
     public string Endpoint { get; init; } = string.Empty;
 
+    /// <summary>With -Diff (and -PrevKv): what the change did to the value, one line per changed field for Kubernetes and JSON values.</summary>
+    public string[]? Diff { get; internal set; }
+    /// <summary>With -Diff on a Kubernetes (or JSON) value: the changed fields by JSON path.</summary>
+    public EtcdFieldChange[]? Changes { get; internal set; }
+    /// <summary>With -Decode: the Kubernetes object of a Put, or the deleted object (from -PrevKv) of a Delete; null otherwise.</summary>
+    public KubernetesObject? Decoded { get; internal set; }
+    /// <summary>The decoded object's kind (Pod, Deployment, ...); null when not decoded.</summary>
+    public string? Kind => Decoded?.Kind;
+    /// <summary>A one-line summary of the decoded object; null when not decoded.</summary>
+    public string? Summary => Decoded?.Summary;
+
     /// <summary>The parts of the key when it is a Kubernetes storage key; <see cref="KubernetesKey.None"/> otherwise.</summary>
     internal KubernetesKey KubernetesParts { get; init; } = KubernetesKey.None;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EtcdPS.Engine.Kubernetes;
 using Google.Protobuf;
 using EtcdPS.Engine.Keys;
 
@@ -98,5 +99,21 @@ internal static class RevisionComparer
                 yield return change;
             }
         }
+    }
+
+    /// <summary>
+    /// Compare-EtcdRevision -Diff: reads the key's value at both revisions (point reads, only for keys that changed)
+    /// and sets <see cref="EtcdRevisionChange.Diff"/> and <see cref="EtcdRevisionChange.Changes"/>.
+    /// </summary>
+    public static async Task AddDiffAsync(EtcdConnection connection, EtcdRevisionChange change, DiffOptions options, CancellationToken cancellation)
+    {
+        var key = ByteString.CopyFromUtf8(change.Key);
+        var older = change.FromModRevision == 0 ? null
+            : (await RevisionReads.GetAtAsync(connection, key, change.FromRevision, change.Key, cancellation).ConfigureAwait(false)).Kv?.Value.ToByteArray();
+        var newer = change.ToModRevision == 0 ? null
+            : (await RevisionReads.GetAtAsync(connection, key, change.ToRevision, change.Key, cancellation).ConfigureAwait(false)).Kv?.Value.ToByteArray();
+        var diff = ValueDiff.Compare(older, newer, change.Key, options);
+        change.Diff = diff.Lines;
+        change.Changes = diff.Changes;
     }
 }

@@ -48,6 +48,18 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         Post(() => { WriteObject(value, enumerate); return true; });
 
     /// <summary>
+    /// Writes an object with a view of its own: <paramref name="viewTypeName"/> goes first in its type names (on the
+    /// pipeline thread, where PSObjects belong), so the format file's view for that name is chosen.
+    /// </summary>
+    protected Task WriteObjectAsync(object value, string viewTypeName) => Post(() =>
+    {
+        var wrapped = PSObject.AsPSObject(value);
+        wrapped.TypeNames.Insert(0, viewTypeName);
+        WriteObject(wrapped);
+        return true;
+    });
+
+    /// <summary>
     /// The one way per-item results reach the pipeline: each value is written as an object and each failure as a
     /// non-terminating error (its ErrorId, category, target and recommended action come from the <see cref="EtcdException"/>),
     /// in the order the engine yielded them. Returns how many values were written.

@@ -68,7 +68,10 @@ internal sealed class RunspaceConnections
     }
 
     /// <summary>Adds a connection as the new default; a connection of the same name is replaced and closed.</summary>
-    public void Add(EtcdConnection connection)
+    public void Add(EtcdConnection connection) => Add(connection, makeDefault: true);
+
+    /// <summary>Adds a connection; it becomes the default when asked for or when there is no default yet.</summary>
+    public void Add(EtcdConnection connection, bool makeDefault)
     {
         lock (_gate)
         {
@@ -78,7 +81,11 @@ internal sealed class RunspaceConnections
                 old.Dispose();
             }
 
-            SetDefaultLocked(connection);
+            if (makeDefault || !_connections.Any(c => c.IsDefault))
+            {
+                SetDefaultLocked(connection);
+            }
+
             _connections.Add(connection);
         }
     }

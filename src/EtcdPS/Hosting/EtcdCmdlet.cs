@@ -16,6 +16,18 @@ public abstract class EtcdCmdlet : AsyncPSCmdlet
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public EtcdConnection? Connection { get; set; }
 
+    /// <summary>
+    /// The connection of a command that writes: refuses a mounted snapshot before anything is asked or read (every
+    /// write call to one is refused anyway; this makes the refusal come first and also when there is nothing to write).
+    /// </summary>
+    protected async Task<EtcdConnection> GetWritableConnectionAsync(CancellationToken cancellation)
+    {
+        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        return connection.SnapshotPath is { } snapshot
+            ? throw Engine.Snapshots.ReadOnlyInterceptor.Refusal(snapshot, MyInvocation.MyCommand.Name)
+            : connection;
+    }
+
     /// <summary>Resolves the connection: -Connection, the default one, or one made from ETCDCTL_* variables.</summary>
     protected async Task<EtcdConnection> GetConnectionAsync(CancellationToken cancellation)
     {

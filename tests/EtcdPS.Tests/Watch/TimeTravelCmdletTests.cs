@@ -28,16 +28,18 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : CmdletTestBa
     }
 
     [Fact]
-    public void History_diff_shows_changed_json_fields_as_lines()
+    public void History_diff_shows_changed_json_fields_by_path_and_raw_as_lines()
     {
         _raw.Put("/history/json", """{"replicas":1,"image":"nginx:1.25"}""");
         _raw.Put("/history/json", """{"replicas":3,"image":"nginx:1.25"}""");
         var history = _pwsh.Run("Get-EtcdKeyHistory -Key /history/json -Diff");
         Assert.Equal(2, history.Count);
         var diff = (string[])history[0].Properties["Diff"].Value;
-        Assert.Equal(new[] { "-   \"replicas\": 1,", "+   \"replicas\": 3," }, diff);
+        Assert.Equal(new[] { "replicas: 1 → 3" }, diff);
         var first = (string[])history[1].Properties["Diff"].Value;
         Assert.All(first, line => Assert.StartsWith("+ ", line, StringComparison.Ordinal));
+        var raw = (string[])_pwsh.Run("Get-EtcdKeyHistory -Key /history/json -Diff -Raw")[0].Properties["Diff"].Value;
+        Assert.Equal(new[] { "-   \"replicas\": 1,", "+   \"replicas\": 3," }, raw);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class ClearEtcdAlarmCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
-        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
         var raised = await AlarmReader.ListAsync(connection, cancellation).ConfigureAwait(false);
         foreach (var alarm in raised)
         {

@@ -31,7 +31,7 @@ public sealed class RemoveEtcdKeyCommand : KeyWriteCmdlet
 
         var key = KeyBytes();
         var rangeEnd = Prefix ? KeyRange.PrefixEnd(key) : null;
-        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
         var action = "Remove etcd key";
         if (Prefix)
         {

@@ -49,7 +49,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
                 $"No value for '{Key}': give -Value or -RawValue.", Key);
         }
 
-        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
         var action = $"Set etcd key ({value.Length} bytes{(ExpectedModRevision >= 0 ? $", if ModRevision is {ExpectedModRevision}" : string.Empty)})";
         if (await ApproveAsync(key, null, action).ConfigureAwait(false))
         {

@@ -26,6 +26,17 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
     [AllowEmptyString]
     public string? Value { get; set; }
 
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [AllowEmptyCollection]
+    public byte[]? PrevRawValue { get; set; }
+
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public long PrevModRevision { get; set; }
+
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [Alias("Type")]
+    public string? EventType { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = BytesSet)]
     [AllowEmptyCollection]
     public byte[] InputObject { get; set; } = [];
@@ -76,10 +87,29 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
         var bytes = ParameterSetName == BytesSet
             ? InputObject
             : RawValue is { Length: > 0 } raw ? raw : System.Text.Encoding.UTF8.GetBytes(Value ?? string.Empty);
+        var modRevision = ModRevision;
+        if (ParameterSetName == PipelineSet && EventType == nameof(EtcdWatchEventType.Delete) && RawValue is not { Length: > 0 })
+        {
+            // A Delete event carries no value: the deleted object is its previous value (Watch-EtcdPrefix -PrevKv).
+            if (PrevRawValue is not { Length: > 0 } previous)
+            {
+                WriteVerbose($"{Key}: a Delete event without its previous value has nothing to decode (watch with -PrevKv to decode deleted objects).");
+                return;
+            }
+
+            bytes = previous;
+            modRevision = PrevModRevision;
+        }
+
+        if (ParameterSetName == PipelineSet && EventType == nameof(EtcdWatchEventType.Progress) && RawValue is not { Length: > 0 })
+        {
+            return;
+        }
+
         KubernetesObject decoded;
         try
         {
-            decoded = KubernetesValueDecoder.Decode(bytes, ModRevision, _options, Key);
+            decoded = KubernetesValueDecoder.Decode(bytes, modRevision, _options, Key);
         }
         catch (EtcdException ex)
         {

@@ -47,7 +47,7 @@ public sealed class InvokeEtcdCompactionCommand : EtcdCmdlet
                 "-OlderThan and -SampleDuration must be positive time spans.", OlderThan);
         }
 
-        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
         CompactionTarget target = ParameterSetName switch
         {
             ByKeep => new CompactionTarget.Keep(KeepRevisions),

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Engine.Kubernetes;
 using EtcdPS.Engine.Watch;
 
 namespace EtcdPS.Commands.Watch;
@@ -26,6 +27,23 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
     [Parameter]
     public EtcdChangeType[]? ChangeType { get; set; }
 
+    /// <summary>Add what changed in each value (Diff: one line per changed field, e.g. spec.replicas: 3 → 5); reads the values of the changed keys only.</summary>
+    [Parameter]
+    public SwitchParameter Diff { get; set; }
+
+    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? IgnoreField { get; set; }
+
+    /// <summary>With -Diff: show Secret data instead of a mask.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
+    /// <summary>With -Diff: a line diff of the raw text instead of decoding Kubernetes objects.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
@@ -33,6 +51,7 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
         var wanted = new HashSet<EtcdChangeType>(ChangeType ?? Enum.GetValues<EtcdChangeType>());
         var activity = $"Comparing '{Prefix}' between revisions {From} and {(To == 0 ? "now" : To)}";
         var found = 0;
+        var diff = Diff ? DiffOptions.From(IgnoreField, ShowSecret, raw: Raw) : null;
         await foreach (var change in RevisionComparer.CompareAsync(connection, Prefix, From, To, wanted, cancellation).ConfigureAwait(false))
         {
             if (++found % 1000 == 0)
@@ -40,9 +59,17 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
                 ReportProgress(new ProgressRecord(2, activity, $"{found} changed keys so far"));
             }
 
+            if (diff is not null)
+            {
+                await RevisionComparer.AddDiffAsync(connection, change, diff, cancellation).ConfigureAwait(false);
+                await WriteObjectAsync(change, "EtcdPS.EtcdRevisionChange#Diff").ConfigureAwait(false);
+                continue;
+            }
+
             await WriteObjectAsync(change).ConfigureAwait(false);
         }
 
         ReportProgress(new ProgressRecord(2, activity, "done") { RecordType = ProgressRecordType.Completed });
     }
+
 }

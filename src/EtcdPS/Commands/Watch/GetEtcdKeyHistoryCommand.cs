@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Engine.Kubernetes;
 using EtcdPS.Engine.Watch;
 
 namespace EtcdPS.Commands.Watch;
@@ -18,6 +19,19 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter Diff { get; set; }
 
+    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? IgnoreField { get; set; }
+
+    /// <summary>With -Diff: show Secret data instead of a mask.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
+    /// <summary>With -Diff: a line diff of the raw text instead of decoding Kubernetes objects.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -25,9 +39,15 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
         var reader = new KeyHistoryReader(connection, Key);
         try
         {
-            await foreach (var version in reader.ReadAsync(Diff, cancellation).ConfigureAwait(false))
+            var versions = reader.ReadAsync(false, cancellation);
+            if (Diff)
             {
-                await WriteObjectAsync(version).ConfigureAwait(false);
+                versions = ValueDiff.AttachAsync(versions, DiffOptions.From(IgnoreField, ShowSecret, raw: Raw), cancellation);
+            }
+
+            await foreach (var version in versions.ConfigureAwait(false))
+            {
+                await (Diff ? WriteObjectAsync(version, "EtcdPS.EtcdKeyVersion#Diff") : WriteObjectAsync(version)).ConfigureAwait(false);
             }
         }
         catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.KeyNotFound)
@@ -43,4 +63,5 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
                 .ConfigureAwait(false);
         }
     }
+
 }

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Management.Automation;
+using EtcdPS.Engine.Kubernetes;
+using EtcdPS.Engine;
 using EtcdPS.Engine.Watch;
 using EtcdPS.Engine.Keys;
 
@@ -46,6 +48,23 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter ProgressNotify { get; set; }
 
+    /// <summary>Decode Kubernetes values: each event gets Kind, Summary and the object's fields; a Delete is decoded from its previous value (needs -PrevKv).</summary>
+    [Parameter]
+    public SwitchParameter Decode { get; set; }
+
+    /// <summary>Add what each change did (Diff: one line per changed field, e.g. spec.replicas: 3 → 5); asks for the previous values like -PrevKv.</summary>
+    [Parameter]
+    public SwitchParameter Diff { get; set; }
+
+    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? IgnoreField { get; set; }
+
+    /// <summary>With -Decode or -Diff: show Secret data instead of a mask.</summary>
+    [Parameter]
+    public SwitchParameter ShowSecret { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -63,7 +82,7 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
         {
             Range = isKey ? KeyRange.Single(key.Length == 0 ? [0] : key) : KeyRange.Prefix(key),
             StartRevision = Revision,
-            PrevKv = PrevKv,
+            PrevKv = PrevKv || Diff,
             NoPut = !types.Contains("Put", StringComparer.OrdinalIgnoreCase),
             NoDelete = !types.Contains("Delete", StringComparer.OrdinalIgnoreCase),
             ProgressNotify = ProgressNotify,
@@ -73,11 +92,24 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
             Diagnostic = message => _ = WriteVerboseAsync(message),
         };
 
+        var decoding = Decode || Diff
+            ? new WatchEventDecoding(Decode ? DecodeOptions.From(ShowSecret, null) : null, Diff ? DiffOptions.From(IgnoreField, ShowSecret) : null)
+            : null;
         var delivered = 0;
         await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
         {
             // Awaiting the write is the back-pressure: the next event is read only once the pipeline took this one.
-            await WriteObjectAsync(e).ConfigureAwait(false);
+            if (decoding is null)
+            {
+                await WriteObjectAsync(e).ConfigureAwait(false);
+            }
+            else
+            {
+                var error = decoding.Apply(e);
+                Outcome<EtcdWatchEvent>[] outcomes = error is null ? [Outcome<EtcdWatchEvent>.Ok(e)] : [Outcome<EtcdWatchEvent>.Failed(error), Outcome<EtcdWatchEvent>.Ok(e)];
+                await WriteOutcomesAsync(outcomes, ev => decoding.ForPipeline(ev)).ConfigureAwait(false);
+            }
+
             if (e.Type != EtcdWatchEventType.Progress && Count > 0 && ++delivered >= Count)
             {
                 break;

@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Snapshots;
+
+namespace EtcdPS.Commands.Snapshots;
+
+/// <summary>
+/// <para type="synopsis">Tells what a snapshot file holds: integrity (sha256 trailer), revision, keys, etcd version and the Kubernetes resources inside.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "EtcdSnapshotInfo")]
+[OutputType(typeof(EtcdSnapshotFileInfo))]
+public sealed class GetEtcdSnapshotInfoCommand : AsyncPSCmdlet
+{
+    /// <summary>The snapshot file(s).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>The etcd binary to read the copy with; etcdutl (3.5+) or etcdctl (3.4) next to it restores it. etcd on PATH by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EtcdPath { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var etcd = EtcdPath is null ? null : await ResolvePathAsync(EtcdPath).ConfigureAwait(false);
+        foreach (var item in Path)
+        {
+            var path = await ResolvePathAsync(item).ConfigureAwait(false);
+            var progress = new SnapshotProgressReporter($"Reading {path}", ReportProgress);
+            try
+            {
+                var info = await SnapshotInspector.InspectAsync(path, etcd, progress, cancellation).ConfigureAwait(false);
+                if (info.HashValid == false)
+                {
+                    await WriteWarningAsync($"'{path}' does not match its sha256 trailer: the file is corrupt; the figures are what etcd could still read.").ConfigureAwait(false);
+                }
+
+                await WriteObjectAsync(info).ConfigureAwait(false);
+            }
+            catch (EtcdException ex)
+            {
+                // One bad file of many: the others are still read.
+                await WriteErrorAsync(ex).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Complete();
+            }
+        }
+    }
+}
