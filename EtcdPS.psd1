@@ -18,6 +18,7 @@
         'Test-EtcdHealth'
         'Get-EtcdMember'
         'Get-EtcdAlarm'
+        'Get-EtcdMetric'
         'Get-EtcdKey'
         'Search-EtcdKey'
         'Measure-EtcdKey'
