@@ -102,4 +102,12 @@ Describe 'Metrics and the deep health check' {
         $m | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'EtcdMetricsUnavailable,*'
     }
+
+    It 'Test-EtcdHealth -Deep returns check objects and -Quiet one bool' {
+        $checks = Test-EtcdHealth -Deep -SampleInterval 00:00:01 -MaxWalFsyncMs 5000 -MaxBackendCommitMs 5000
+        $checks | ForEach-Object { $_ | Should -BeOfType ([EtcdPS.EtcdHealthCheck]) }
+        @($checks | Where-Object Status -eq 'Fail') | Should -HaveCount 0
+        ($checks | Where-Object Check -eq 'WalFsyncP99') | Should -HaveCount 3
+        Test-EtcdHealth -Deep -Quiet -SampleInterval 0:0:0 -MaxWalFsyncMs 0.000001 | Should -BeFalse
+    }
 }

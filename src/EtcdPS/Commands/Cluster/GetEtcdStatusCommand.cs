@@ -35,21 +35,23 @@ public sealed class GetEtcdStatusCommand : EtcdCmdlet
 /// <summary>
 /// <para type="synopsis">Checks each endpoint with a real linearizable read, like etcdctl endpoint health.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "EtcdHealth")]
+[Cmdlet(VerbsDiagnostic.Test, "EtcdHealth", DefaultParameterSetName = "Endpoints")]
 [OutputType(typeof(EtcdHealth), typeof(bool))]
-public sealed class TestEtcdHealthCommand : EtcdCmdlet
+[OutputType(typeof(EtcdHealthCheck), ParameterSetName = ["Deep"])]
+public sealed partial class TestEtcdHealthCommand : EtcdCmdlet
 {
     /// <summary>Check every member of the cluster, not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 
-    /// <summary>Return one boolean: true when every endpoint is healthy, false when one is not or none can be reached.</summary>
+    /// <summary>Return one boolean: true when every endpoint is healthy (with -Deep: no check failed), false when one is not or none can be reached.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
+        RequireDeepForThresholds();
         if (!Quiet)
         {
             await CheckAsync(cancellation).ConfigureAwait(false);
@@ -75,6 +77,12 @@ public sealed class TestEtcdHealthCommand : EtcdCmdlet
     private async Task CheckAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        if (Deep)
+        {
+            await CheckDeepAsync(connection, cancellation).ConfigureAwait(false);
+            return;
+        }
+
         var allHealthy = true;
         await foreach (var health in ClusterInspector.CheckHealthAsync(connection, Cluster, cancellation).ConfigureAwait(false))
         {
