@@ -19,6 +19,7 @@
         'Get-EtcdMember'
         'Get-EtcdAlarm'
         'Get-EtcdMetric'
+        'Export-EtcdReport'
         'Get-EtcdKey'
         'Search-EtcdKey'
         'Measure-EtcdKey'
