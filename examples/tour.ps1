@@ -2,7 +2,8 @@
 <#
 .SYNOPSIS
 A guided walk through etcd on a local lab: status, who uses the disk, revisions, time travel, watches, revision
-rate, compaction and defragmentation, and a decoded Kubernetes Deployment.
+rate, metrics, the deep health check and the HTML report, compaction and defragmentation, and a decoded Kubernetes
+Deployment.
 
 .DESCRIPTION
 The tour starts its own lab (named 'tour', Small seed, background activity) so it never writes to a real cluster,
@@ -74,6 +75,16 @@ try {
     }
     Step 'Revision rate: how fast the cluster writes (the lab runs a background controller).' {
         Measure-EtcdRevisionRate -Duration 00:00:05 | Select-Object Revisions, Duration, PerSecond, PerMinute
+    }
+    Step "The member's Prometheus metrics: disk latency as histograms with percentiles (etcd wants WAL fsync p99 < 10 ms)." {
+        Get-EtcdMetric etcd_disk_wal_fsync_duration_seconds, etcd_disk_backend_commit_duration_seconds
+    }
+    Step 'The deep health check: quota, fragmentation, disk latency, leader changes, alarms, each with a verdict and what to do.' {
+        Test-EtcdHealth -Deep -SampleInterval 00:00:02 | Select-Object Status, Check, Member, ValueText, ThresholdText
+    }
+    $report = Join-Path ([IO.Path]::GetTempPath()) "etcd-tour-report-$PID.html"
+    Step "One HTML page to share (offline, charts included): checks, keyspace treemap, writes by resource. Open $report in a browser." {
+        Export-EtcdReport $report -SampleDuration 00:00:05 -Force
     }
 
     $before = Get-EtcdStatus
