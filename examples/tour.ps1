@@ -80,7 +80,7 @@ try {
         Get-EtcdMetric etcd_disk_wal_fsync_duration_seconds, etcd_disk_backend_commit_duration_seconds
     }
     Step 'The deep health check: quota, fragmentation, disk latency, leader changes, alarms, each with a verdict and what to do.' {
-        Test-EtcdHealth -Deep -SampleInterval 00:00:02 | Select-Object Status, Check, Member, ValueText, ThresholdText
+        Test-EtcdHealth -Deep -SampleInterval 00:00:02
     }
     $report = Join-Path ([IO.Path]::GetTempPath()) "etcd-tour-report-$PID.html"
     Step "One HTML page to share (offline, charts included): checks, keyspace treemap, writes by resource. Open $report in a browser." {
