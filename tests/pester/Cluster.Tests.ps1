@@ -91,6 +91,11 @@ Describe 'Metrics and the deep health check' {
         ($fsync.Member | Sort-Object) | Should -Be @('etcd-0', 'etcd-1', 'etcd-2')
     }
 
+    It 'Tab completes metric names from what the member serves' {
+        $line = 'Get-EtcdMetric etcd_disk_wal_f'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Contain 'etcd_disk_wal_fsync_duration_seconds'
+    }
+
     It 'Labels are a hashtable a script can filter on' {
         $ok = Get-EtcdMetric grpc_server_handled_total | Where-Object { $_.Labels.grpc_code -eq 'OK' -and $_.Labels.grpc_method -eq 'MemberList' }
         $ok | Should -Not -BeNullOrEmpty
