@@ -18,6 +18,8 @@
         'Test-EtcdHealth'
         'Get-EtcdMember'
         'Get-EtcdAlarm'
+        'Get-EtcdMetric'
+        'Export-EtcdReport'
         'Get-EtcdKey'
         'Search-EtcdKey'
         'Measure-EtcdKey'

@@ -12,8 +12,9 @@ Tasks:
   Package  Lay out out/EtcdPS/<version>/ ready for Import-Module or publishing.
   Docs     Build the MAML help (en-US/EtcdPS.dll-Help.xml) from docs/*.md.
 
-Bootstraps what is missing: etcd (apt-get when root on Debian/Ubuntu, else a message with the command) and
-Pester 6.2.0 (a NuGet PackageDownload restore into tools/packages).
+Bootstraps what is missing: etcd (apt-get when root on Debian/Ubuntu, else a message with the command),
+Pester 6.2.0 (a NuGet PackageDownload restore into tools/packages), and for Test, Debian's chromium for the browser
+tests of the HTML report (apt-get when root; otherwise those tests are skipped with the reason).
 #>
 [CmdletBinding()]
 param(
@@ -60,6 +61,26 @@ function Install-Etcd {
     throw "etcd is not installed. On Debian/Ubuntu run: sudo apt-get update && sudo apt-get install -y etcd-server etcd-client (or put an etcd binary on PATH)."
 }
 
+function Install-Chromium {
+    # Only the browser tests of Export-EtcdReport need it; they are skipped, saying why, where it cannot be installed.
+    if ($env:CHROMIUM -and (Test-Path $env:CHROMIUM)) { return }
+    if ((Test-Path /usr/bin/chromium) -or (Test-Path /usr/bin/chromium-browser)) { return }
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        Write-Host 'chromium is missing: installing Debian''s chromium with apt-get for the report''s browser tests' -ForegroundColor Yellow
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        try {
+            Invoke-Native apt-get @('update', '-qq')
+            Invoke-Native apt-get @('install', '-y', '-qq', 'chromium')
+        }
+        catch {
+            Write-Warning "chromium could not be installed ($_): the browser tests of the report will be skipped."
+        }
+        return
+    }
+    Write-Warning 'chromium is not installed and cannot be installed here (needs root and apt-get): the browser tests of the report will be skipped. Install it with: sudo apt-get install chromium'
+}
+
 function Get-PesterPath {
     $path = Join-Path $root "tools/packages/pester/$pesterVersion/tools/Pester.psd1"
     if (-not (Test-Path $path)) {
@@ -75,6 +96,7 @@ function Invoke-Build {
 
 function Invoke-Test {
     Install-Etcd
+    Install-Chromium
     $pester = Get-PesterPath
     Invoke-Build
     $results = Join-Path $root 'out/test-results'

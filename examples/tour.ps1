@@ -2,8 +2,8 @@
 <#
 .SYNOPSIS
 A guided walk through etcd on a local lab: status, who uses the disk, revisions, time travel, watches, revision
-rate, field-level diffs, compaction and defragmentation, a mounted backup compared with the live cluster, and a
-decoded Kubernetes Deployment.
+rate, metrics, the deep health check and the HTML report, field-level diffs, compaction and defragmentation, a
+mounted backup compared with the live cluster, and a decoded Kubernetes Deployment.
 
 .DESCRIPTION
 The tour starts its own lab (named 'tour', Small seed, background activity) so it never writes to a real cluster,
@@ -79,6 +79,16 @@ try {
     }
     Step 'Revision rate: how fast the cluster writes (the lab runs a background controller).' {
         Measure-EtcdRevisionRate -Duration 00:00:05 | Select-Object Revisions, Duration, PerSecond, PerMinute
+    }
+    Step "The member's Prometheus metrics: disk latency as histograms with percentiles (etcd wants WAL fsync p99 < 10 ms)." {
+        Get-EtcdMetric etcd_disk_wal_fsync_duration_seconds, etcd_disk_backend_commit_duration_seconds
+    }
+    Step 'The deep health check: quota, fragmentation, disk latency, leader changes, alarms, each with a verdict and what to do.' {
+        Test-EtcdHealth -Deep -SampleInterval 00:00:02
+    }
+    $report = Join-Path ([IO.Path]::GetTempPath()) "etcd-tour-report-$PID.html"
+    Step "One HTML page to share (offline, charts included): checks, keyspace treemap, writes by resource. Open $report in a browser." {
+        Export-EtcdReport $report -SampleDuration 00:00:05 -Force
     }
 
     $backup = Save-EtcdSnapshot -Path (Join-Path ([IO.Path]::GetTempPath()) "etcdps-tour-$PID.db") -Force

@@ -77,3 +77,42 @@ Describe 'Connections' {
         }
     }
 }
+
+Describe 'Metrics and the deep health check' {
+    BeforeEach {
+        Connect-Etcd -Endpoint $script:etcd.Endpoints
+    }
+
+    It 'Get-EtcdMetric -Cluster gives one WAL fsync histogram per member, with P99' {
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester/metric' -Value 'x'
+        $fsync = Get-EtcdMetric etcd_disk_wal_fsync_duration_seconds -Cluster
+        $fsync | Should -HaveCount 3
+        $fsync | ForEach-Object { $_ | Should -BeOfType ([EtcdPS.EtcdHistogram]); $_.P99 | Should -BeGreaterThan 0 }
+        ($fsync.Member | Sort-Object) | Should -Be @('etcd-0', 'etcd-1', 'etcd-2')
+    }
+
+    It 'Tab completes metric names from what the member serves' {
+        $line = 'Get-EtcdMetric etcd_disk_wal_f'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Contain 'etcd_disk_wal_fsync_duration_seconds'
+    }
+
+    It 'Labels are a hashtable a script can filter on' {
+        $ok = Get-EtcdMetric grpc_server_handled_total | Where-Object { $_.Labels.grpc_code -eq 'OK' -and $_.Labels.grpc_method -eq 'MemberList' }
+        $ok | Should -Not -BeNullOrEmpty
+    }
+
+    It 'A URL that serves no metrics is a non-terminating error for that URL only' {
+        $port = Get-FreeTcpPort
+        $m = Get-EtcdMetric etcd_server_has_leader -MetricsUrl "http://127.0.0.1:$port", $script:etcd.Endpoint -ErrorVariable failed -ErrorAction SilentlyContinue
+        $m | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'EtcdMetricsUnavailable,*'
+    }
+
+    It 'Test-EtcdHealth -Deep returns check objects and -Quiet one bool' {
+        $checks = Test-EtcdHealth -Deep -SampleInterval 00:00:01 -MaxWalFsyncMs 5000 -MaxBackendCommitMs 5000
+        $checks | ForEach-Object { $_ | Should -BeOfType ([EtcdPS.EtcdHealthCheck]) }
+        @($checks | Where-Object Status -eq 'Fail') | Should -HaveCount 0
+        ($checks | Where-Object Check -eq 'WalFsyncP99') | Should -HaveCount 3
+        Test-EtcdHealth -Deep -Quiet -SampleInterval 0:0:0 -MaxWalFsyncMs 0.000001 | Should -BeFalse
+    }
+}

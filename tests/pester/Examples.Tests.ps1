@@ -50,6 +50,27 @@ Describe 'The tour and the examples' {
                 Should -Not -Throw
         }
 
+        It 'weekly-report.ps1 writes the day''s report, removes old ones, and exits 0 or 1 by the checks' {
+            $folder = Join-Path ([IO.Path]::GetTempPath()) "etcdps-weekly-$PID"
+            $null = New-Item -ItemType Directory -Force $folder
+            try {
+                $old = Join-Path $folder 'etcd-report-2020-01-06.html'
+                Set-Content $old 'old'
+                (Get-Item $old).LastWriteTime = (Get-Date).AddDays(-100)
+                $weekly = Join-Path (Get-RepoRoot) 'examples/weekly-report.ps1'
+                $null = Invoke-FreshPwsh -Arguments @('-File', $weekly, '-Endpoint', ($script:lab.Endpoints -join ','), '-OutputFolder', $folder, '-SampleDuration', '00:00:02', '-KeepWeeks', '4')
+                $LASTEXITCODE | Should -BeIn @(0, 1)
+                Test-Path $old | Should -BeFalse
+                $today = Join-Path $folder ('etcd-report-{0:yyyy-MM-dd}.html' -f (Get-Date))
+                Get-Content $today -Raw | Should -Match 'chart-treemap'
+                $null = Invoke-FreshPwsh -Arguments @('-File', $weekly, '-Endpoint', ($script:lab.Endpoints -join ','), '-OutputFolder', (Join-Path $folder 'missing'), '-SampleDuration', '00:00:01')
+                $LASTEXITCODE | Should -Be 2
+            }
+            finally {
+                Remove-Item $folder -Recurse -Force
+            }
+        }
+
         It 'cluster-health.ps1 exits 0 on the healthy lab and 2 once a member is stopped' {
             $health = Join-Path (Get-RepoRoot) 'examples/cluster-health.ps1'
             $arguments = @('-File', $health, '-Endpoint', ($script:lab.Endpoints -join ','), '-SampleDuration', '00:00:02', '-AsJson')

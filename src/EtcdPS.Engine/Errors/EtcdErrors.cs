@@ -33,6 +33,10 @@ public static class EtcdErrorIds
     public const string SnapshotRestoreFailed = "EtcdSnapshotRestoreFailed";
     public const string SnapshotReadOnly = "EtcdSnapshotReadOnly";
     public const string SnapshotNotMounted = "EtcdSnapshotNotMounted";
+    public const string MetricsUnavailable = "EtcdMetricsUnavailable";
+    public const string MetricsNotParsable = "EtcdMetricsNotParsable";
+    public const string ReportFolderNotFound = "EtcdReportFolderNotFound";
+    public const string ReportFileExists = "EtcdReportFileExists";
     public const string LeaseNotFound = "EtcdLeaseNotFound";
     public const string NothingToCompact = "EtcdNothingToCompact";
     public const string EndpointNotMember = "EtcdEndpointNotMember";

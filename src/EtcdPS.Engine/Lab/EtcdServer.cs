@@ -226,7 +226,7 @@ internal sealed class EtcdServer : IDisposable
         }
     }
 
-    private void Launch(EtcdServerMember member, string etcd)
+    internal void Launch(EtcdServerMember member, string etcd)
     {
         var start = new ProcessStartInfo(etcd)
         {
@@ -256,7 +256,7 @@ internal sealed class EtcdServer : IDisposable
         member.Process = process;
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken cancellation)
+    internal async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + limit;
         foreach (var member in Members.Where(m => m.IsRunning))

@@ -33,4 +33,19 @@ internal static class EtcdServerFaults
             kill?.WaitForExit(5_000);
         }
     }
+
+    /// <summary>Kills one member and starts it again with its data and ports, then waits until the cluster serves.</summary>
+    public static async Task RestartAsync(this EtcdServer server, int index, CancellationToken cancellation)
+    {
+        server.Kill(index);
+        var member = server.Members[index];
+        var state = member.Arguments.IndexOf("--initial-cluster-state");
+        if (state >= 0)
+        {
+            member.Arguments[state + 1] = "existing";
+        }
+
+        server.Launch(member, EtcdServer.FindEtcd(server.Options.EtcdPath));
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
+    }
 }

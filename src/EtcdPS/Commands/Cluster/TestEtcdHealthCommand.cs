@@ -6,9 +6,10 @@ namespace EtcdPS.Commands.Cluster;
 /// <summary>
 /// <para type="synopsis">Checks each endpoint with a real linearizable read, like etcdctl endpoint health.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "EtcdHealth")]
+[Cmdlet(VerbsDiagnostic.Test, "EtcdHealth", DefaultParameterSetName = "Endpoints")]
 [OutputType(typeof(EtcdHealth), typeof(bool))]
-public sealed class TestEtcdHealthCommand : EtcdCmdlet
+[OutputType(typeof(EtcdHealthCheck), ParameterSetName = ["Deep"])]
+public sealed partial class TestEtcdHealthCommand : EtcdCmdlet
 {
     [Parameter]
     public SwitchParameter Cluster { get; set; }
@@ -19,6 +20,7 @@ public sealed class TestEtcdHealthCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
+        RequireDeepForThresholds();
         if (!Quiet)
         {
             await CheckAsync(cancellation).ConfigureAwait(false);
@@ -44,6 +46,12 @@ public sealed class TestEtcdHealthCommand : EtcdCmdlet
     private async Task CheckAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        if (Deep)
+        {
+            await CheckDeepAsync(connection, cancellation).ConfigureAwait(false);
+            return;
+        }
+
         var allHealthy = true;
         await foreach (var health in ClusterInspector.CheckHealthAsync(connection, Cluster, cancellation).ConfigureAwait(false))
         {
