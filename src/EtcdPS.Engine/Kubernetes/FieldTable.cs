@@ -46,6 +46,16 @@ internal sealed class FieldDef
     public bool OmitZero { get; init; }
     public bool Pointer { get; init; }
     public bool Inline { get; init; }
+    /// <summary>
+    /// The first kubernetes/api tag without this field, when the API has removed it; objects written before carry
+    /// it, so it is read and written when present, never added.
+    /// </summary>
+    public string? RemovedIn { get; init; }
+    /// <summary>
+    /// The Kubernetes minor version (1.N, kubernetes/api v0.N.0) that added the field; 0 when it is older than the
+    /// table (1.17). An API server older than that does not write it, which matters for byte-identical encoding.
+    /// </summary>
+    public int Since { get; init; }
     /// <summary>For a map: the value type (keys are always strings in the Kubernetes API).</summary>
     public ProtoType MapValue { get; init; }
     /// <summary>The message (or a map's value message), null for scalars.</summary>
@@ -61,6 +71,29 @@ internal sealed class MessageDef
     public SpecialForm Special { get; set; }
     public FieldDef[] Fields { get; private set; } = [];
     public FieldDef[] WireOrder { get; private set; } = [];
+
+    /// <summary>The JSON keys an object of this message may have, those of inlined (embedded) messages included.</summary>
+    public HashSet<string> JsonNames => _jsonNames ??= CollectJsonNames();
+
+    private HashSet<string>? _jsonNames;
+
+    private HashSet<string> CollectJsonNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in Fields)
+        {
+            if (field.Inline && field.Message is not null)
+            {
+                names.UnionWith(field.Message.JsonNames);
+            }
+            else
+            {
+                names.Add(field.JsonName);
+            }
+        }
+
+        return names;
+    }
 
     public FieldDef? Field(int number) => (uint)number < (uint)_byNumber.Length ? _byNumber[number] : null;
 
@@ -79,7 +112,8 @@ internal sealed class MessageDef
 
 /// <summary>
 /// The Kubernetes API's protobuf messages and kinds, read once from the embedded kubernetes-fields.json.gz
-/// (made by tools/k8s/make-field-table.py from the generated.proto files of kubernetes/api and apimachinery).
+/// (made by tools/k8s/make-field-table.py from the generated.proto files and Go types of kubernetes/api,
+/// apimachinery and apiextensions-apiserver at every release tag since v0.17.0 and HEAD, unioned).
 /// </summary>
 internal sealed class FieldTable
 {
@@ -137,15 +171,20 @@ internal sealed class FieldTable
                     messages.TryGetValue(r.GetString()!, out reference);
                 }
 
+                // A removed field is on the wire only in objects written before its removal: like a pointer, it is
+                // decoded and encoded exactly when present, zero values included, and never made up.
+                var removed = f.TryGetProperty("removed", out var rm) ? rm.GetString() : null;
                 fields.Add(new FieldDef
                 {
                     Number = f.GetProperty("n").GetInt32(),
                     JsonName = f.TryGetProperty("json", out var json) ? json.GetString()! : f.GetProperty("name").GetString()!,
                     Type = type,
                     Repeated = f.GetProperty("label").GetString() == "repeated",
-                    OmitEmpty = Flag(f, "omitempty"),
+                    OmitEmpty = Flag(f, "omitempty") || removed is not null,
                     OmitZero = Flag(f, "omitzero"),
-                    Pointer = Flag(f, "pointer"),
+                    Pointer = Flag(f, "pointer") || removed is not null,
+                    RemovedIn = removed,
+                    Since = f.TryGetProperty("since", out var since) ? MinorOf(since.GetString()!) : 0,
                     Inline = Flag(f, "inline"),
                     MapValue = valueType,
                     Message = reference,
@@ -184,6 +223,16 @@ internal sealed class FieldTable
         }
 
         return new FieldTable(messages, kinds);
+    }
+
+    /// <summary>The newest Kubernetes minor version: fields the table marks as added at HEAD count as this.</summary>
+    public const int Head = 1000;
+
+    /// <summary>"v0.31.0" gives 31; "HEAD" (not yet released) gives <see cref="Head"/>.</summary>
+    internal static int MinorOf(string tag)
+    {
+        var parts = tag.Split('.');
+        return parts.Length == 3 && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minor) ? minor : Head;
     }
 
     private static bool Flag(JsonElement field, string name) => field.TryGetProperty(name, out var v) && v.GetBoolean();
