@@ -21,6 +21,7 @@ internal static partial class KubernetesProtobufCodec
     private static readonly JsonSerializerOptions s_embedded = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions s_parseOptions = new() { MaxDepth = MaxDepth };
     private static readonly UTF8Encoding s_strictUtf8 = new(false, true);
+    private static readonly string[] s_typeMetaKeys = ["apiVersion", "kind"];
 
     /// <summary>
     /// Decodes a full storage value (magic + runtime.Unknown) into the API server's JSON shape: kind and apiVersion
@@ -126,7 +127,13 @@ internal static partial class KubernetesProtobufCodec
     /// API server writes to etcd: magic, then runtime.Unknown with the object's protobuf in field 2.
     /// </summary>
     /// <exception cref="ArgumentException">No kind/apiVersion, a kind the table does not know, or a value of the wrong type.</exception>
-    public static byte[] Encode(JsonObject obj)
+    public static byte[] Encode(JsonObject obj) => Encode(obj, FieldTable.Head);
+
+    /// <summary>
+    /// Encodes like <see cref="Encode(JsonObject)"/>, as the API server of Kubernetes 1.<paramref name="kubernetesMinor"/>
+    /// writes it: fields added after that version are left out (a non-pointer field is otherwise always written).
+    /// </summary>
+    public static byte[] Encode(JsonObject obj, int kubernetesMinor)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var kind = StringProperty(obj, "kind");
@@ -145,7 +152,8 @@ internal static partial class KubernetesProtobufCodec
         var raw = w.BeginLengthDelimited(2);
         try
         {
-            EncodeFields(message, obj, w, 1);
+            RejectUnknownFields(message, obj, s_typeMetaKeys);
+            EncodeFields(message, obj, w, 1, kubernetesMinor);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
