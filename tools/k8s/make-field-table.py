@@ -280,7 +280,7 @@ def read_release(repos, revs):
 
 def union(releases):
     """Newest definition wins; removed messages, kinds and fields keep their last definition."""
-    messages, kinds, wrappers, removed = {}, {}, set(), {}
+    messages, kinds, wrappers, removed, retyped, removed_kinds = {}, {}, set(), {}, {}, {}
     first = True
     for tag, rel in releases:  # oldest first
         for name, fields in rel["messages"].items():
@@ -311,9 +311,29 @@ def union(releases):
                     removed.setdefault(name + "." + old["name"], tag)
             messages[name] = merged
         first = False
+        # A field whose message type was replaced (PersistentVolumeClaimSpec.resources: ResourceRequirements became
+        # VolumeResourceRequirements in v1.29) still holds the old type's fields in objects written before: the
+        # new type gets the old type's missing fields, as removed ones.
+        for name, fields in rel["messages"].items():
+            for f in fields:
+                was = retyped.get((name, f["n"]))
+                if was and was != f.get("ref") and f.get("ref") in messages and was in messages:
+                    target, have = messages[f["ref"]], {x["n"] for x in messages[f["ref"]]}
+                    for old in messages[was]:
+                        if old["n"] not in have:
+                            target.append(dict(old, removed=old.get("removed", tag)))
+                            removed.setdefault(f["ref"] + "." + old["name"], tag)
+                            print(f"{tag}: {name}.{f['name']} changed type {was} -> {f['ref']}; "
+                                  f"keeping {old['name']} ({old['n']})", file=sys.stderr)
+                retyped[(name, f["n"])] = f.get("ref")
+        for kind in kinds:
+            if kind not in rel["kinds"]:
+                removed_kinds.setdefault(kind, tag)
+        for kind in rel["kinds"]:
+            removed_kinds.pop(kind, None)
         kinds.update(rel["kinds"])
         wrappers |= rel["wrappers"]
-    return messages, kinds, wrappers, removed
+    return messages, kinds, wrappers, removed, removed_kinds
 
 
 def well_known(messages):
@@ -378,7 +398,7 @@ def main():
         sources[label] = {r.name: r.sha(tag) for r in repos}
         print(f"{label}: {len(rel['messages'])} messages, {len(rel['kinds'])} kinds", file=sys.stderr)
 
-    messages, kinds, wrappers, removed = union(releases)
+    messages, kinds, wrappers, removed, removed_kinds = union(releases)
     status = 0
     if args.compare:
         problems = compare(releases[-1][1], args.compare)
@@ -393,6 +413,8 @@ def main():
         "wellKnown": well_known(messages),
         "arrayWrappers": sorted(wrappers),
         "removedFields": dict(sorted(removed.items())),
+        # The first tag without the kind: only older API servers wrote its objects.
+        "removedKinds": dict(sorted(removed_kinds.items())),
         "messages": dict(sorted(messages.items())),
     }
     data = json.dumps(out, separators=(",", ":")).encode("utf-8")
@@ -400,7 +422,8 @@ def main():
     with open(args.out, "wb") as f:
         with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, compresslevel=9, filename="") as gz:
             gz.write(data)
-    print(f"{args.out}: {len(messages)} messages, {len(kinds)} kinds, {len(removed)} removed fields kept, "
+    print(f"{args.out}: {len(messages)} messages, {len(kinds)} kinds ({len(removed_kinds)} removed since), "
+          f"{len(removed)} removed fields kept, "
           f"{os.path.getsize(args.out)} bytes", file=sys.stderr)
     return status
 

@@ -18,12 +18,6 @@ internal static partial class KubernetesProtobufCodec
 
         foreach (var field in message.WireOrder)
         {
-            if (field.Since > version)
-            {
-                // Added after the Kubernetes version being written for: that API server does not write it.
-                continue;
-            }
-
             if (field.Inline)
             {
                 // An embedded Go struct: its fields live in the parent JSON object; always on the wire.
@@ -39,6 +33,13 @@ internal static partial class KubernetesProtobufCodec
 
             JsonNode? node = null;
             var has = obj is not null && obj.TryGetPropertyValue(field.JsonName, out node) && node is not null;
+            if (field.Since > version && (!has || (!field.Pointer && IsZeroJson(node))))
+            {
+                // Added after the Kubernetes version written for: that API server does not write its zero value
+                // (a value the object has is kept, as later code that wrote it did).
+                continue;
+            }
+
             try
             {
                 EncodeField(field, node, has, w, depth, version);
@@ -101,8 +102,9 @@ internal static partial class KubernetesProtobufCodec
             return;
         }
 
-        // Go writes pointers and byte slices only when set, every other field always (zero values included).
-        if ((field.Pointer || field.Type == ProtoType.Bytes) && !has)
+        // Go writes pointers and byte slices only when set, every other field always (zero values included). A field
+        // removed before the version written for exists only in objects that carry it.
+        if ((field.Pointer || field.Type == ProtoType.Bytes || version >= field.RemovedInMinor) && !has)
         {
             return;
         }
@@ -279,6 +281,21 @@ internal static partial class KubernetesProtobufCodec
             }
         }
     }
+
+    private static bool IsZeroJson(JsonNode? node) => node switch
+    {
+        null => true,
+        JsonObject o => o.All(p => IsZeroJson(p.Value)),
+        JsonArray a => a.Count == 0,
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>().Length == 0,
+            JsonValueKind.False or JsonValueKind.Null => true,
+            JsonValueKind.Number => v.ToJsonString() is "0" or "0.0",
+            _ => false,
+        },
+        _ => false,
+    };
 
     private static string ShortName(MessageDef message) => message.Name[(message.Name.LastIndexOf('.') + 1)..];
 
