@@ -33,7 +33,7 @@
         'Save-EtcdSnapshot'
         'Clear-EtcdAlarm'
         'Get-EtcdLease'
-        'ConvertFrom-EtcdValue'
+        'ConvertFrom-EtcdValue', 'ConvertTo-EtcdValue'
         'Start-EtcdLab'
         'Stop-EtcdLab'
     )
