@@ -9,7 +9,7 @@ namespace EtcdPS.Engine.Kubernetes;
 // Encoding: JSON back to the bytes the API server writes (fields by number, maps sorted by key).
 internal static partial class KubernetesProtobufCodec
 {
-    private static void EncodeFields(MessageDef message, JsonObject? obj, ProtoWriter w, int depth, int version)
+    private static void EncodeFields(MessageDef message, JsonObject? obj, ProtoWriter w, int depth, int version, bool strict)
     {
         if (depth > MaxDepth)
         {
@@ -24,7 +24,7 @@ internal static partial class KubernetesProtobufCodec
                 var inline = w.BeginLengthDelimited(field.Number);
                 if (field.Message is not null)
                 {
-                    EncodeFields(field.Message, obj, w, depth + 1, version);
+                    EncodeFields(field.Message, obj, w, depth + 1, version, strict);
                 }
 
                 w.EndLengthDelimited(inline);
@@ -42,7 +42,7 @@ internal static partial class KubernetesProtobufCodec
 
             try
             {
-                EncodeField(field, node, has, w, depth, version);
+                EncodeField(field, node, has, w, depth, version, strict);
             }
             catch (InvalidOperationException ex)
             {
@@ -51,7 +51,7 @@ internal static partial class KubernetesProtobufCodec
         }
     }
 
-    private static void EncodeField(FieldDef field, JsonNode? node, bool has, ProtoWriter w, int depth, int version)
+    private static void EncodeField(FieldDef field, JsonNode? node, bool has, ProtoWriter w, int depth, int version, bool strict)
     {
         if (field.Type == ProtoType.Map)
         {
@@ -66,7 +66,7 @@ internal static partial class KubernetesProtobufCodec
                     w.Bytes(Encoding.UTF8.GetBytes(key));
                     try
                     {
-                        EncodeSingle(2, field.MapValue, field.Message, value, w, depth, version);
+                        EncodeSingle(2, field.MapValue, field.Message, value, w, depth, version, strict);
                     }
                     catch (InvalidOperationException ex)
                     {
@@ -90,7 +90,7 @@ internal static partial class KubernetesProtobufCodec
                     try
                     {
                         // Repeated scalars are written unpacked, as go-to-protobuf's proto2 marshaller does.
-                        EncodeSingle(field.Number, field.Type, field.Message, items[i], w, depth, version);
+                        EncodeSingle(field.Number, field.Type, field.Message, items[i], w, depth, version, strict);
                     }
                     catch (InvalidOperationException ex)
                     {
@@ -109,7 +109,7 @@ internal static partial class KubernetesProtobufCodec
             return;
         }
 
-        EncodeSingle(field.Number, field.Type, field.Message, node, w, depth, version);
+        EncodeSingle(field.Number, field.Type, field.Message, node, w, depth, version, strict);
     }
 
     /// <summary>Puts the JSON path of the field in front of an encoding error ("spec.replicas: expected an integer").</summary>
@@ -124,7 +124,7 @@ internal static partial class KubernetesProtobufCodec
         public string Reason { get; } = reason;
     }
 
-    private static void EncodeSingle(int number, ProtoType type, MessageDef? message, JsonNode? node, ProtoWriter w, int depth, int version)
+    private static void EncodeSingle(int number, ProtoType type, MessageDef? message, JsonNode? node, ProtoWriter w, int depth, int version, bool strict)
     {
         switch (type)
         {
@@ -162,7 +162,7 @@ internal static partial class KubernetesProtobufCodec
                 var mark = w.BeginLengthDelimited(number);
                 if (message is not null)
                 {
-                    EncodeValue(message, node, w, depth + 1, version);
+                    EncodeValue(message, node, w, depth + 1, version, strict);
                 }
 
                 w.EndLengthDelimited(mark);
@@ -170,14 +170,17 @@ internal static partial class KubernetesProtobufCodec
         }
     }
 
-    private static void EncodeValue(MessageDef message, JsonNode? node, ProtoWriter w, int depth, int version)
+    private static void EncodeValue(MessageDef message, JsonNode? node, ProtoWriter w, int depth, int version, bool strict)
     {
         switch (message.Special)
         {
             case SpecialForm.None:
                 var obj = node as JsonObject ?? (node is null ? null : throw new InvalidOperationException($"expected an object ({ShortName(message)}), got {Shorten(node)}."));
-                RejectUnknownFields(message, obj, null);
-                EncodeFields(message, obj, w, depth, version);
+                if (strict)
+                {
+                    RejectUnknownFields(message, obj, null);
+                }
+                EncodeFields(message, obj, w, depth, version, strict);
                 break;
             case SpecialForm.Time:
             case SpecialForm.MicroTime:
@@ -243,12 +246,12 @@ internal static partial class KubernetesProtobufCodec
                     var second = message.Field(2)!;
                     foreach (var item in array)
                     {
-                        EncodeSingle(2, second.Type, second.Message, item, w, depth, version);
+                        EncodeSingle(2, second.Type, second.Message, item, w, depth, version, strict);
                     }
                 }
                 else if (node is JsonObject)
                 {
-                    EncodeSingle(1, ProtoType.Message, message.Field(1)!.Message, node, w, depth, version);
+                    EncodeSingle(1, ProtoType.Message, message.Field(1)!.Message, node, w, depth, version, strict);
                 }
 
                 break;
@@ -258,7 +261,7 @@ internal static partial class KubernetesProtobufCodec
                 w.Varint(isSchema || (node is not null && node.GetValue<bool>()) ? 1UL : 0UL);
                 if (isSchema)
                 {
-                    EncodeSingle(2, ProtoType.Message, message.Field(2)!.Message, node, w, depth, version);
+                    EncodeSingle(2, ProtoType.Message, message.Field(2)!.Message, node, w, depth, version, strict);
                 }
 
                 break;
