@@ -106,7 +106,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     }
 
     /// <summary>The object to write, when one was given (a piped EtcdKeyValue is not one: it is written as bytes).</summary>
-    private object? ObjectToWrite() => InputObject?.BaseObject switch
+    private object? ObjectToWrite() => Value is not null || RawValue is not null ? null : InputObject?.BaseObject switch
     {
         null or EtcdKeyValue => null,
         KubernetesObject or System.Collections.IDictionary or string => InputObject,
