@@ -326,6 +326,25 @@ Connect-Etcd -Endpoint $($script:etcd.Endpoint)
         $listed[0].FullyQualifiedErrorId.Split(',')[0] | Should -Be $alone[0].FullyQualifiedErrorId.Split(',')[0]
     }
 
+    It 'edits an encrypted Secret and writes it encrypted again with the write provider' {
+        $config = Join-Path ([IO.Path]::GetTempPath()) "etcdps-enc-$PID.yaml"
+        $secret = [Convert]::ToBase64String([byte[]](1..32))
+        Set-Content $config "apiVersion: apiserver.config.k8s.io/v1`nkind: EncryptionConfiguration`nresources:`n  - resources: [secrets]`n    providers:`n      - secretbox:`n          keys:`n            - name: box1`n              secret: $secret`n      - identity: {}`n"
+        try {
+            $key = '/registry/secrets/prod/db'
+            Set-EtcdKey $key -RawValue (ConvertTo-EtcdValue $script:secretJson -EncryptionConfig $config -Key $key) -Force
+            $o = Get-EtcdKey $key | ConvertFrom-EtcdValue -EncryptionConfig $config -ShowSecret
+            $o.Decrypted | Should -BeTrue
+            $o.data.password = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('new-password'))
+            $o | Set-EtcdKey -EncryptionConfig $config -Force
+            $stored = Get-EtcdKey $key
+            [Text.Encoding]::ASCII.GetString($stored.RawValue, 0, 25) | Should -Be 'k8s:enc:secretbox:v1:box1'
+            $back = $stored | ConvertFrom-EtcdValue -EncryptionConfig $config -ShowSecret
+            [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($back.data.password)) | Should -Be 'new-password'
+        }
+        finally { Remove-Item $config }
+    }
+
     It 'refuses to write plain where the stored value was encrypted' {
         $key = '/registry/secrets/prod/sealed'
         Set-EtcdKey $key -Value 'k8s:enc:aescbc:v1:key1:0123456789abcdef0123456789abcdef' -Force
