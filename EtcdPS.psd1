@@ -39,7 +39,7 @@
         'Get-EtcdSnapshotInfo'
         'Clear-EtcdAlarm'
         'Get-EtcdLease'
-        'ConvertFrom-EtcdValue'
+        'ConvertFrom-EtcdValue', 'ConvertTo-EtcdValue'
         'Start-EtcdLab'
         'Stop-EtcdLab'
     )

@@ -8,7 +8,7 @@ BeforeAll {
         # One argument array built by hand: @(...) would enumerate the JsonObject itself.
         $arguments = [object[]]::new(1)
         $arguments[0] = [System.Text.Json.Nodes.JsonNode]::Parse($Json)
-        , $codec.GetMethod('Encode').Invoke($null, $arguments)
+        , $codec.GetMethod('Encode', [type[]] @([System.Text.Json.Nodes.JsonObject])).Invoke($null, $arguments)
     }
 
     # Puts raw bytes through etcd's JSON gateway and reads them back as Get-EtcdKey's output would carry them.
@@ -254,5 +254,103 @@ Describe 'Decoded objects in PowerShell' {
         $o.metadata.labels.App | Should -Be 'one'
         $o.metadata.labels.'app#2' | Should -Be 'two'
         (ConvertFrom-EtcdValue -InputObject ([Text.Encoding]::UTF8.GetBytes($json)) -AsJson | ConvertFrom-Json -AsHashtable).metadata.labels.Count | Should -Be 2
+    }
+}
+
+Describe 'ConvertTo-EtcdValue and Set-EtcdKey with Kubernetes objects' {
+    BeforeAll {
+        Connect-Etcd -Endpoint $script:etcd.Endpoint
+        $script:blocked = @'
+{"kind":"ConfigMap","apiVersion":"v1",
+ "metadata":{"name":"stuck","namespace":"shop","uid":"0d1e2f","creationTimestamp":"2025-01-02T03:04:05Z",
+  "deletionTimestamp":"2025-01-03T00:00:00Z","deletionGracePeriodSeconds":0,"finalizers":["example.com/cleanup"]},
+ "data":{"color":"blue"}}
+'@
+    }
+
+    It 'removes a finalizer end to end: protobuf in, edited, the exact expected bytes out, compare-and-swap enforced' {
+        $key = '/registry/configmaps/shop/stuck'
+        ConvertTo-EtcdValue $script:blocked | ForEach-Object { Set-EtcdKey $key -RawValue $_ -Force }
+        $stale = Get-EtcdKey $key | ConvertFrom-EtcdValue
+
+        # The recipe of about_EtcdPS: read, drop the finalizer, write back (protobuf, as the key held it).
+        $o = Get-EtcdKey $key | ConvertFrom-EtcdValue
+        $o.metadata.finalizers = @()
+        $old = $o | Set-EtcdKey -Force -PassThru
+
+        $expected = ConvertTo-EtcdValue ($script:blocked -replace '"finalizers":\["example.com/cleanup"\]', '"finalizers":[]')
+        $stored = Get-EtcdKey $key
+        [Convert]::ToHexString($stored.RawValue) | Should -Be ([Convert]::ToHexString($expected))
+        $stored.ValueKind | Should -Be 'KubernetesProtobuf'
+        ($stored | ConvertFrom-EtcdValue).metadata.finalizers | Should -BeNullOrEmpty
+        # -PassThru gave the old value: piping it back would undo the change.
+        ($old | ConvertFrom-EtcdValue).metadata.finalizers | Should -Be 'example.com/cleanup'
+
+        # The object read before the write is stale now: refused, nothing written.
+        $stale.metadata.finalizers = @()
+        $stale | Set-EtcdKey -Force -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'EtcdStaleWrite,*'
+        (Get-EtcdKey $key).ModRevision | Should -Be $stored.ModRevision
+    }
+
+    It 'changes nothing with -WhatIf and lists the fields that would change' {
+        $key = '/registry/configmaps/shop/whatif'
+        ConvertTo-EtcdValue ($script:blocked -replace '"stuck"', '"whatif"') | ForEach-Object { Set-EtcdKey $key -RawValue $_ -Force }
+        $before = Get-EtcdKey $key
+        $result = Invoke-ChildPwsh @"
+Import-Module '$(Join-Path (Get-RepoRoot) 'EtcdPS.psd1')'
+Connect-Etcd -Endpoint $($script:etcd.Endpoint)
+`$o = Get-EtcdKey $key | ConvertFrom-EtcdValue
+`$o.metadata.finalizers = @()
+`$o.metadata.deletionGracePeriodSeconds = 30
+`$o | Set-EtcdKey -WhatIf
+"@
+        $result.Output | Should -Match 'What if: .*Set Kubernetes object \(protobuf'
+        $result.Output | Should -Match 'metadata\.finalizers: \["example.com/cleanup"\] -> \[\]'
+        $result.Output | Should -Match 'metadata\.deletionGracePeriodSeconds: 0 -> 30'
+        $after = Get-EtcdKey $key
+        $after.ModRevision | Should -Be $before.ModRevision
+        [Convert]::ToHexString($after.RawValue) | Should -Be ([Convert]::ToHexString($before.RawValue))
+    }
+
+    It 'refuses plain text under a Kubernetes object key unless -Raw, and reports it in a listing as when read alone' {
+        Set-EtcdKey /registry/configmaps/guard/x hello -Force -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'EtcdNotAKubernetesObject,*'
+        Get-EtcdKey /registry/configmaps/guard/x | Should -BeNullOrEmpty
+
+        Set-EtcdKey /registry/configmaps/guard/x hello -Force -Raw
+        $null = Get-EtcdKey /registry/configmaps/guard/ -Prefix -Decode -ErrorVariable listed -ErrorAction SilentlyContinue
+        $null = Get-EtcdKey /registry/configmaps/guard/x -Decode -ErrorVariable alone -ErrorAction SilentlyContinue
+        $listed.Count | Should -Be 1
+        $alone.Count | Should -Be 1
+        $listed[0].FullyQualifiedErrorId.Split(',')[0] | Should -Be $alone[0].FullyQualifiedErrorId.Split(',')[0]
+    }
+
+    It 'edits an encrypted Secret and writes it encrypted again with the write provider' {
+        $config = Join-Path ([IO.Path]::GetTempPath()) "etcdps-enc-$PID.yaml"
+        $secret = [Convert]::ToBase64String([byte[]](1..32))
+        Set-Content $config "apiVersion: apiserver.config.k8s.io/v1`nkind: EncryptionConfiguration`nresources:`n  - resources: [secrets]`n    providers:`n      - secretbox:`n          keys:`n            - name: box1`n              secret: $secret`n      - identity: {}`n"
+        try {
+            $key = '/registry/secrets/prod/db'
+            Set-EtcdKey $key -RawValue (ConvertTo-EtcdValue $script:secretJson -EncryptionConfig $config -Key $key) -Force
+            $o = Get-EtcdKey $key | ConvertFrom-EtcdValue -EncryptionConfig $config -ShowSecret
+            $o.Decrypted | Should -BeTrue
+            $o.data.password = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('new-password'))
+            $o | Set-EtcdKey -EncryptionConfig $config -Force
+            $stored = Get-EtcdKey $key
+            [Text.Encoding]::ASCII.GetString($stored.RawValue, 0, 25) | Should -Be 'k8s:enc:secretbox:v1:box1'
+            $back = $stored | ConvertFrom-EtcdValue -EncryptionConfig $config -ShowSecret
+            [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($back.data.password)) | Should -Be 'new-password'
+        }
+        finally { Remove-Item $config }
+    }
+
+    It 'refuses to write plain where the stored value was encrypted' {
+        $key = '/registry/secrets/prod/sealed'
+        Set-EtcdKey $key -Value 'k8s:enc:aescbc:v1:key1:0123456789abcdef0123456789abcdef' -Force
+        $o = ConvertFrom-EtcdValue -InputObject (ConvertTo-EtcdValue $script:secretJson) -ShowSecret
+        Set-EtcdKey $key -InputObject $o -Force -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'EtcdEncryptedValueNeedsKey,*'
+        [Text.Encoding]::UTF8.GetString((Get-EtcdKey $key).RawValue) | Should -BeLike 'k8s:enc:aescbc:*'
     }
 }

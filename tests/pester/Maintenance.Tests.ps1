@@ -60,7 +60,7 @@ Describe 'Guarded writes' {
                 param($Manifest, $Endpoint)
                 Import-Module $Manifest
                 Connect-Etcd $Endpoint | Out-Null
-                Set-EtcdKey /registry/secrets/default/x 'y'
+                Set-EtcdKey /registry/secrets/default/x 'y' -Raw
             }).AddArgument((Join-Path (Get-RepoRoot) 'EtcdPS.psd1')).AddArgument($script:etcd.Endpoint)
             $null = $ps.Invoke()
             $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'EtcdKubernetesWriteNeedsForce*'
@@ -68,7 +68,7 @@ Describe 'Guarded writes' {
         }
         finally { $ps.Dispose() }
 
-        Set-EtcdKey /registry/secrets/default/x 'y' -Force -WarningVariable warned -WarningAction SilentlyContinue
+        Set-EtcdKey /registry/secrets/default/x 'y' -Raw -Force -WarningVariable warned -WarningAction SilentlyContinue
         $warned | Should -Match 'bypasses the API server'
         (Remove-EtcdKey /registry/secrets/default/x -Force -PassThru -WarningAction SilentlyContinue).Value | Should -Be 'y'
     }

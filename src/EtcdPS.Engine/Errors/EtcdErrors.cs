@@ -37,6 +37,15 @@ public static class EtcdErrorIds
     public const string MetricsNotParsable = "EtcdMetricsNotParsable";
     public const string ReportFolderNotFound = "EtcdReportFolderNotFound";
     public const string ReportFileExists = "EtcdReportFileExists";
+    public const string ObjectNotParsable = "EtcdObjectNotParsable";
+    public const string ObjectIncomplete = "EtcdObjectIncomplete";
+    public const string UnknownKind = "EtcdUnknownKind";
+    public const string ObjectInvalid = "EtcdObjectInvalid";
+    public const string ValueTooLarge = "EtcdValueTooLarge";
+    public const string NoWriteProvider = "EtcdNoWriteProvider";
+    public const string EncryptedValueNeedsKey = "EtcdEncryptedValueNeedsKey";
+    public const string SecretMasked = "EtcdSecretMasked";
+    public const string NotAKubernetesObject = "EtcdNotAKubernetesObject";
     public const string LeaseNotFound = "EtcdLeaseNotFound";
     public const string NothingToCompact = "EtcdNothingToCompact";
     public const string EndpointNotMember = "EtcdEndpointNotMember";

@@ -46,6 +46,24 @@ internal sealed class FieldDef
     public bool OmitZero { get; init; }
     public bool Pointer { get; init; }
     public bool Inline { get; init; }
+    /// <summary>
+    /// The first kubernetes/api tag without this field, when the API has removed it; objects written before carry
+    /// it, so it is read and written when present, never added.
+    /// </summary>
+    public string? RemovedIn { get; init; }
+    /// <summary>
+    /// True for a field the API has removed. It is on the wire only in objects written before its removal: decoding
+    /// shows it exactly when present (zero values included); encoding for a version that has it follows the usual
+    /// rules, for a later version writes it only when the object has it.
+    /// </summary>
+    public bool Removed => RemovedIn is not null;
+    /// <summary>The Kubernetes minor version without the field (<see cref="FieldTable.Head"/> + 1 when it has not been removed).</summary>
+    public int RemovedInMinor => RemovedIn is null ? FieldTable.Head + 1 : FieldTable.MinorOf(RemovedIn);
+    /// <summary>
+    /// The Kubernetes minor version (1.N, kubernetes/api v0.N.0) that added the field; 0 when it is older than the
+    /// table (1.17). An API server older than that does not write it, which matters for byte-identical encoding.
+    /// </summary>
+    public int Since { get; init; }
     /// <summary>For a map: the value type (keys are always strings in the Kubernetes API).</summary>
     public ProtoType MapValue { get; init; }
     /// <summary>The message (or a map's value message), null for scalars.</summary>
@@ -61,6 +79,29 @@ internal sealed class MessageDef
     public SpecialForm Special { get; set; }
     public FieldDef[] Fields { get; private set; } = [];
     public FieldDef[] WireOrder { get; private set; } = [];
+
+    /// <summary>The JSON keys an object of this message may have, those of inlined (embedded) messages included.</summary>
+    public HashSet<string> JsonNames => _jsonNames ??= CollectJsonNames();
+
+    private HashSet<string>? _jsonNames;
+
+    private HashSet<string> CollectJsonNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in Fields)
+        {
+            if (field.Inline && field.Message is not null)
+            {
+                names.UnionWith(field.Message.JsonNames);
+            }
+            else
+            {
+                names.Add(field.JsonName);
+            }
+        }
+
+        return names;
+    }
 
     public FieldDef? Field(int number) => (uint)number < (uint)_byNumber.Length ? _byNumber[number] : null;
 
@@ -79,7 +120,8 @@ internal sealed class MessageDef
 
 /// <summary>
 /// The Kubernetes API's protobuf messages and kinds, read once from the embedded kubernetes-fields.json.gz
-/// (made by tools/k8s/make-field-table.py from the generated.proto files of kubernetes/api and apimachinery).
+/// (made by tools/k8s/make-field-table.py from the generated.proto files and Go types of kubernetes/api,
+/// apimachinery and apiextensions-apiserver at every release tag since v0.17.0 and HEAD, unioned).
 /// </summary>
 internal sealed class FieldTable
 {
@@ -89,10 +131,13 @@ internal sealed class FieldTable
     private readonly Dictionary<string, MessageDef> _messages;
     private readonly Dictionary<(string ApiVersion, string Kind), MessageDef> _kinds;
 
-    private FieldTable(Dictionary<string, MessageDef> messages, Dictionary<(string, string), MessageDef> kinds)
+    private readonly Dictionary<(string ApiVersion, string Kind), int> _removedKinds;
+
+    private FieldTable(Dictionary<string, MessageDef> messages, Dictionary<(string, string), MessageDef> kinds, Dictionary<(string, string), int> removedKinds)
     {
         _messages = messages;
         _kinds = kinds;
+        _removedKinds = removedKinds;
         ObjectMeta = messages["k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
     }
 
@@ -109,6 +154,13 @@ internal sealed class FieldTable
 
     /// <summary>The message of a kind, from the envelope's apiVersion ("v1", "apps/v1") and kind.</summary>
     public MessageDef? ForKind(string apiVersion, string kind) => _kinds.GetValueOrDefault((apiVersion, kind));
+
+    /// <summary>
+    /// The last Kubernetes minor version that served the kind (its objects were written by that version or older);
+    /// <see cref="Head"/> for kinds still served. Only API servers up to it wrote such objects.
+    /// </summary>
+    public int LastMinorOf(string apiVersion, string kind) =>
+        _removedKinds.TryGetValue((apiVersion, kind), out var removedIn) ? removedIn - 1 : Head;
 
     private static FieldTable Load()
     {
@@ -137,6 +189,7 @@ internal sealed class FieldTable
                     messages.TryGetValue(r.GetString()!, out reference);
                 }
 
+                var removed = f.TryGetProperty("removed", out var rm) ? rm.GetString() : null;
                 fields.Add(new FieldDef
                 {
                     Number = f.GetProperty("n").GetInt32(),
@@ -146,6 +199,8 @@ internal sealed class FieldTable
                     OmitEmpty = Flag(f, "omitempty"),
                     OmitZero = Flag(f, "omitzero"),
                     Pointer = Flag(f, "pointer"),
+                    RemovedIn = removed,
+                    Since = f.TryGetProperty("since", out var since) ? MinorOf(since.GetString()!) : 0,
                     Inline = Flag(f, "inline"),
                     MapValue = valueType,
                     Message = reference,
@@ -174,16 +229,39 @@ internal sealed class FieldTable
         var kinds = new Dictionary<(string, string), MessageDef>();
         foreach (var kind in root.GetProperty("kinds").EnumerateObject())
         {
-            // "<group>/<version>/<Kind>"; the legacy group is "core" here and absent from apiVersion ("v1").
-            var parts = kind.Name.Split('/');
-            var apiVersion = parts[0] == "core" ? parts[1] : parts[0] + "/" + parts[1];
             if (messages.TryGetValue(kind.Value.GetString()!, out var def))
             {
-                kinds[(apiVersion, parts[2])] = def;
+                kinds[KindKey(kind.Name)] = def;
             }
         }
 
-        return new FieldTable(messages, kinds);
+        var removedKinds = new Dictionary<(string, string), int>();
+        if (root.TryGetProperty("removedKinds", out var removedKindList))
+        {
+            foreach (var kind in removedKindList.EnumerateObject())
+            {
+                removedKinds[KindKey(kind.Name)] = MinorOf(kind.Value.GetString()!);
+            }
+        }
+
+        return new FieldTable(messages, kinds, removedKinds);
+    }
+
+    /// <summary>The newest Kubernetes minor version: fields the table marks as added at HEAD count as this.</summary>
+    public const int Head = 1000;
+
+    /// <summary>"v0.31.0" gives 31; "HEAD" (not yet released) gives <see cref="Head"/>.</summary>
+    internal static int MinorOf(string tag)
+    {
+        var parts = tag.Split('.');
+        return parts.Length == 3 && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minor) ? minor : Head;
+    }
+
+    // "<group>/<version>/<Kind>"; the legacy group is "core" here and absent from apiVersion ("v1").
+    private static (string ApiVersion, string Kind) KindKey(string name)
+    {
+        var parts = name.Split('/');
+        return (parts[0] == "core" ? parts[1] : parts[0] + "/" + parts[1], parts[2]);
     }
 
     private static bool Flag(JsonElement field, string name) => field.TryGetProperty(name, out var v) && v.GetBoolean();

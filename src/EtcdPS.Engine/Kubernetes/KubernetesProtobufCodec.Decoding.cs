@@ -107,7 +107,7 @@ internal static partial class KubernetesProtobufCodec
                 node = ReadScalar(field.Type, field.Message, wire, ref reader, depth);
             }
 
-            if (field.OmitEmpty && !field.Pointer && field.Type != ProtoType.Message && IsEmptyScalar(node))
+            if (field.OmitEmpty && !field.Pointer && !field.Removed && field.Type != ProtoType.Message && IsEmptyScalar(node))
             {
                 // On the wire because Go writes every non-pointer field; omitempty drops it from JSON.
                 values[i] = null;
@@ -142,6 +142,12 @@ internal static partial class KubernetesProtobufCodec
                 }
 
                 target[field.JsonName] = node;
+                continue;
+            }
+
+            if (field.Removed)
+            {
+                // Removed from the API: shown only when the object carries it.
                 continue;
             }
 

@@ -115,7 +115,7 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
     {
         Connect();
         _raw.Put("/registry/configmaps/default/guarded", "original");
-        var refused = _pwsh.Invoke("Set-EtcdKey /registry/configmaps/default/guarded changed");
+        var refused = _pwsh.Invoke("Set-EtcdKey /registry/configmaps/default/guarded changed -Raw");
         Assert.Equal("EtcdKubernetesWriteNeedsForce", refused.FirstErrorId);
         Assert.Contains(refused.Warnings, w => w.Contains("bypasses the API server", StringComparison.Ordinal));
         Assert.Equal("original", _raw.Get("/registry/configmaps/default/guarded")!.Value.ToStringUtf8());
@@ -126,7 +126,7 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
         Assert.Equal("EtcdKubernetesWriteNeedsForce", _pwsh.Invoke("Remove-EtcdKey /reg -Prefix").FirstErrorId);
         Assert.NotNull(_raw.Get("/registry/configmaps/default/guarded"));
 
-        _pwsh.Run("Set-EtcdKey /registry/configmaps/default/guarded changed -Force -WarningAction SilentlyContinue");
+        _pwsh.Run("Set-EtcdKey /registry/configmaps/default/guarded changed -Raw -Force -WarningAction SilentlyContinue");
         Assert.Equal("changed", _raw.Get("/registry/configmaps/default/guarded")!.Value.ToStringUtf8());
         _pwsh.Run("Remove-EtcdKey /registry/configmaps/default/guarded -Force -WarningAction SilentlyContinue");
         Assert.Null(_raw.Get("/registry/configmaps/default/guarded"));
@@ -140,7 +140,7 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
         // Reads know the key as a Kubernetes object's ...
         Assert.Equal("default/guarded", _pwsh.Run("Get-EtcdKey /openshift.io/routes/default/guarded | ForEach-Object { \"$($_.Namespace)/$($_.Name)\" }").Single().BaseObject);
         // ... so writes guard it too.
-        var refused = _pwsh.Invoke("Set-EtcdKey /openshift.io/routes/default/guarded changed");
+        var refused = _pwsh.Invoke("Set-EtcdKey /openshift.io/routes/default/guarded changed -Raw");
         Assert.Equal("EtcdKubernetesWriteNeedsForce", refused.FirstErrorId);
         Assert.Equal("EtcdKubernetesWriteNeedsForce", _pwsh.Invoke("Remove-EtcdKey /openshift.io/ -Prefix").FirstErrorId);
         Assert.Equal("original", _raw.Get("/openshift.io/routes/default/guarded")!.Value.ToStringUtf8());
@@ -160,7 +160,7 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
         _pwsh.Run("Set-EtcdKey /kw/whatif/new x -WhatIf");
         _pwsh.Run("Remove-EtcdKey /kw/whatif/ -Prefix -WhatIf");
         _pwsh.Run("[pscustomobject]@{Key='/kw/whatif/a'} | Remove-EtcdKey -WhatIf");
-        _pwsh.Run("Set-EtcdKey /registry/pods/default/x y -WhatIf -WarningAction SilentlyContinue");
+        _pwsh.Run("Set-EtcdKey /registry/pods/default/x y -Raw -WhatIf -WarningAction SilentlyContinue");
         Assert.Equal(before, _raw.FullListing());
     }
 

@@ -73,7 +73,13 @@ public sealed class KubernetesCodecTests
             Assert.Equal(kind, zero["kind"]!.GetValue<string>());
             Assert.Equal("{}", zero["metadata"]!.ToJsonString());
             var bytes = KubernetesProtobufCodec.Encode(zero);
-            Assert.Equal(zero.ToJsonString(), KubernetesProtobufCodec.Decode(bytes).ToJsonString());
+            // A removed kind is written as its last serving version did, with the non-pointer fields it had (e.g.
+            // ObjectMeta.clusterName before 1.25), which decoding then shows: only served kinds keep the same JSON.
+            if (table.LastMinorOf(apiVersion, kind) == FieldTable.Head)
+            {
+                Assert.Equal(zero.ToJsonString(), KubernetesProtobufCodec.Decode(bytes).ToJsonString());
+            }
+
             Assert.Equal(bytes, KubernetesProtobufCodec.Encode(KubernetesProtobufCodec.Decode(bytes)));
         }
     }

@@ -44,40 +44,9 @@ public sealed class KubernetesSamplesTests
 
         var decoded = KubernetesProtobufCodec.Decode(File.ReadAllBytes(pbPath));
         var expected = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(pbPath, ".json")))!;
-        DropRemovedPodResourceClaimSource(expected);
         var options = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         // Text comparison checks key order too, which DeepEquals does not.
         Assert.Equal(expected.ToJsonString(options), decoded.ToJsonString(options));
-    }
-
-    // PodResourceClaim field 2 (source) was removed in v1.31: the fixtures (v1.30) carry it, the table skips it.
-    private static void DropRemovedPodResourceClaimSource(JsonNode node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                if (obj["resourceClaims"] is JsonArray claims)
-                {
-                    foreach (var claim in claims.OfType<JsonObject>())
-                    {
-                        claim.Remove("source");
-                    }
-                }
-
-                foreach (var child in obj.Select(p => p.Value).OfType<JsonNode>().ToList())
-                {
-                    DropRemovedPodResourceClaimSource(child);
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var child in array.OfType<JsonNode>().ToList())
-                {
-                    DropRemovedPodResourceClaimSource(child);
-                }
-
-                break;
-        }
     }
 
     [Theory]
@@ -91,16 +60,10 @@ public sealed class KubernetesSamplesTests
 
         var bytes = File.ReadAllBytes(pbPath);
         var json = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(pbPath, ".json")))!;
-        var encoded = KubernetesProtobufCodec.Encode(json);
-        // The Pod, Deployment and Job samples carry PodResourceClaim.source, removed from the API since; re-encoding
-        // cannot bring back a field the table no longer has, so those compare through a decode of both.
-        if (encoded.AsSpan().SequenceEqual(bytes))
-        {
-            return;
-        }
-
-        Assert.Contains(Path.GetFileName(pbPath), new[] { "core.v1.Pod.pb", "apps.v1.Deployment.pb", "batch.v1.Job.pb" });
-        Assert.True(JsonNode.DeepEquals(KubernetesProtobufCodec.Decode(bytes), KubernetesProtobufCodec.Decode(encoded)));
-        Assert.Equal(encoded, KubernetesProtobufCodec.Encode(KubernetesProtobufCodec.Decode(encoded)));
+        // The samples are the v1.30.0 API server's: encoded as 1.30 writes (without the non-pointer fields added
+        // since). PodResourceClaim.source (field 2, removed in v1.31) is in the Pod, Deployment and Job samples: the
+        // table keeps removed fields, so these too come back byte for byte.
+        Assert.Equal(Convert.ToHexString(bytes), Convert.ToHexString(KubernetesProtobufCodec.Encode(json, 30)));
+        Assert.Equal(Convert.ToHexString(bytes), Convert.ToHexString(KubernetesProtobufCodec.Encode(KubernetesProtobufCodec.Decode(bytes), 30)));
     }
 }

@@ -54,11 +54,13 @@ internal sealed class KeyValueDecoding
     /// Decodes one key's value into <see cref="EtcdKeyValue.Decoded"/>; returns the error to report for it
     /// (non-terminating: the key is still written).
     /// In a range, plain text, binary and empty values (locks, leader keys, compact_rev_key) are not Kubernetes
-    /// objects and pass through without an error; asked for one key, they are reported.
+    /// objects and pass through without an error; asked for one key, they are reported. Under a Kubernetes object's key
+    /// (&lt;resource&gt;/[&lt;namespace&gt;/]&lt;name&gt;) such a value is reported the same way in a range as alone.
     /// </summary>
     private EtcdException? Decode(EtcdKeyValue kv)
     {
-        if (!_singleKey && kv.ValueKind is ValueKind.Text or ValueKind.Binary or ValueKind.Empty)
+        if (!_singleKey && kv.ValueKind is ValueKind.Text or ValueKind.Binary or ValueKind.Empty
+            && !KubernetesObjectPaths.HoldsObject(kv.Resource, kv.Name))
         {
             Skipped++;
             return null;

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using System.Text;
+using EtcdPS.Commands.Kubernetes;
 using EtcdPS.Engine.Keys;
+using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS.Commands.Keys;
 
@@ -10,7 +12,11 @@ namespace EtcdPS.Commands.Keys;
 /// still that value, the way the API server refuses writes based on stale data (ErrorId EtcdStaleWrite otherwise).
 /// -ExpectedVersion 0 creates the key only if it does not exist. Under the Kubernetes prefixes the write warns that it bypasses
 /// the API server and needs -Force (or an interactive confirmation). -PassThru returns the previous value, so a mistake can be
-/// undone by piping it back into Set-EtcdKey.</para>
+/// undone by piping it back into Set-EtcdKey.
+/// A KubernetesObject (ConvertFrom-EtcdValue, Get-EtcdKey -Decode), edited through its properties, is written encoded as the
+/// key holds it (protobuf, JSON, CBOR; encrypted again with -EncryptionConfig), always as a compare-and-swap on the ModRevision
+/// it was read at; -WhatIf lists the fields that would change. Under a Kubernetes resource path a value that is not a
+/// Kubernetes object is refused unless -Raw.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "EtcdKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EtcdKeyValue))]
@@ -32,6 +38,16 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long ExpectedModRevision { get; set; } = -1;
 
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EncryptionConfig { get; set; }
+
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long ExpectedVersion { get; set; } = -1;
@@ -40,6 +56,12 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var key = KeyBytes();
+        if (ObjectToWrite() is { } obj)
+        {
+            await WriteObjectAsync(key, obj, cancellation).ConfigureAwait(false);
+            return;
+        }
+
         var value = TypedTextWins(nameof(Value), nameof(RawValue))
             ? Encoding.UTF8.GetBytes(Value ?? string.Empty)
             : RawValue ?? (Value is null ? null : Encoding.UTF8.GetBytes(Value));
@@ -47,6 +69,14 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         {
             throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
                 $"No value for '{Key}': give -Value or -RawValue.", Key);
+        }
+
+        if (!Raw && KubernetesObjectPaths.HoldsObject(Key, KubernetesPrefixes.Normalize(KubernetesPrefix)!) && NotAnObject(value) is { } reason)
+        {
+            await WriteErrorAsync(new EtcdException(EtcdErrorIds.NotAKubernetesObject, EtcdErrorCategory.InvalidArgument,
+                $"'{Key}' is a Kubernetes object's key, and the value is not a Kubernetes object ({reason}); the API server could no longer read it. Nothing was written.",
+                Key, "Write an object (ConvertTo-EtcdValue, or pipe a KubernetesObject), or add -Raw to store these bytes anyway.")).ConfigureAwait(false);
+            return;
         }
 
         var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
@@ -61,6 +91,54 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
             };
             await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),
                 result => $"'{Key}' written at revision {result.Revision}.").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The object to write, when one was given (a piped EtcdKeyValue is not one: it is written as bytes).</summary>
+    private object? ObjectToWrite() => Value is not null || RawValue is not null ? null : InputObject?.BaseObject switch
+    {
+        null or EtcdKeyValue => null,
+        KubernetesObject or System.Collections.IDictionary or string => InputObject,
+        PSCustomObject when !InputObject.Properties.Any(p => p.Name is nameof(RawValue) or nameof(Value)) => InputObject,
+        _ => null,
+    };
+
+    private static string? NotAnObject(byte[] value)
+    {
+        try
+        {
+            KubernetesValueDecoder.Decode(value, 0, DecodeOptions.Default);
+            return null;
+        }
+        catch (EtcdException ex)
+        {
+            return ex.Message.TrimEnd('.');
+        }
+    }
+
+    private async Task WriteObjectAsync(byte[] key, object input, CancellationToken cancellation)
+    {
+        try
+        {
+            var obj = KubernetesObjectInput.ToJson(input);
+            var readAt = (input as PSObject)?.BaseObject is KubernetesObject k ? k.ModRevision : 0;
+            var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+            var plan = await KubernetesObjectWriter.PlanAsync(connection, Key, obj, readAt,
+                ExpectedModRevision >= 0 ? ExpectedModRevision : null,
+                EncryptionConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig),
+                FieldTable.Head, cancellation).ConfigureAwait(false);
+            var changes = plan.Changes.Count == 0 ? " no field changes" : Environment.NewLine + string.Join(Environment.NewLine, plan.Changes.Select(c => "  " + c));
+            var action = $"Set Kubernetes object ({plan.Encoding}, {plan.Value.Length} bytes, if ModRevision is {plan.ExpectedModRevision}):{changes}";
+            if (await ApproveAsync(key, null, action).ConfigureAwait(false))
+            {
+                var write = new KeyWrite(key, plan.Value) { Lease = Lease, ExpectedModRevision = plan.ExpectedModRevision };
+                await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),
+                    result => $"'{Key}' written at revision {result.Revision} ({plan.Encoding}).").ConfigureAwait(false);
+            }
+        }
+        catch (EtcdException ex) when (ex.ErrorId != EtcdErrorIds.Unavailable)
+        {
+            await WriteErrorAsync(ex).ConfigureAwait(false);
         }
     }
 }
