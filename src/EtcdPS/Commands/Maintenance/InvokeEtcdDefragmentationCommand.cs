@@ -28,6 +28,14 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Move leadership to the healthiest follower before the leader is defragmented (as etcd-defrag does).</summary>
+    [Parameter]
+    public SwitchParameter MoveLeader { get; set; }
+
+    /// <summary>How long to wait for a defragmented member to answer again before the next one (default 5 minutes).</summary>
+    [Parameter]
+    public TimeSpan SettleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     private readonly List<string> _endpoints = [];
 
     /// <inheritdoc />
@@ -58,7 +66,14 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
             return true;
         }
 
-        await foreach (var outcome in Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, cancellation).ConfigureAwait(false))
+        void Report(string status)
+        {
+            progress.StatusDescription = status;
+            ReportProgress(progress);
+        }
+
+        await foreach (var outcome in Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, MoveLeader, SettleTimeout, Report, cancellation)
+            .ConfigureAwait(false))
         {
             done++;
             if (outcome.Error is { } error)
