@@ -27,8 +27,10 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     [AllowEmptyCollection]
     public byte[]? RawValue { get; set; }
 
-    /// <summary>Attach the key to this lease (decimal id; 0 for none).</summary>
-    [Parameter]
+    /// <summary>Attach the key to this lease: a lease object (New-EtcdLease), or its id in decimal or hex; 0 for none.</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Leases.LeaseIdTransformation]
+    [ArgumentCompleter(typeof(Leases.LeaseCompleter))]
     public long Lease { get; set; }
 
     /// <summary>Write only if the key's ModRevision is still this (compare-and-swap); 0 means only if the key does not exist.</summary>
