@@ -36,6 +36,7 @@ public sealed class GrantEtcdRolePermissionCommand : EtcdCmdlet
     /// <summary>The end of the range (exclusive).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Range")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string RangeEnd { get; set; } = string.Empty;
 
     /// <summary>Every key from -Key on.</summary>

@@ -32,6 +32,7 @@ public sealed class RevokeEtcdRolePermissionCommand : EtcdCmdlet
     /// <summary>The end of the range (exclusive) it was granted on.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
     public string RangeEnd { get; set; } = string.Empty;
 
     /// <summary>The permission was granted on every key from -Key on.</summary>
