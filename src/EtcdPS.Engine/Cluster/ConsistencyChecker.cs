@@ -44,6 +44,15 @@ internal static class ConsistencyChecker
             var members = answering.Select(p => p.Member).ToArray();
             var outcomes = await Task.WhenAll(target.Clients.Select(c => HashOfAsync(target, c, revision, members, cancellation))).ConfigureAwait(false);
             var compacted = outcomes.Any(o => o.Error?.ErrorId == EtcdErrorIds.RevisionCompacted);
+            if (compacted && answering.All(p => p.Status!.Header.Revision == revision))
+            {
+                // etcd 3.4 refuses a hash at exactly the compact revision, which is where a quiet cluster stays after a
+                // compaction. Every member is at that one revision, so each one's current hash (revision 0) covers the same history.
+                outcomes = await Task.WhenAll(target.Clients.Select(c => HashOfAsync(target, c, 0, members, cancellation))).ConfigureAwait(false);
+                compacted = outcomes.Any(o => o.Error?.ErrorId == EtcdErrorIds.RevisionCompacted)
+                    || outcomes.Any(o => o.Value is { } h && h.Revision != revision);
+            }
+
             var hashes = outcomes.Where(o => o.Value is not null).Select(o => o.Value!).ToArray();
             if ((compacted || hashes.Select(h => h.CompactRevision).Distinct().Count() > 1) && attempt < MaxAttempts)
             {

@@ -2,11 +2,15 @@ using Grpc.Core;
 
 namespace EtcdPS;
 
-/// <summary>Stable error identifiers of the member, leadership, consistency, lease and auth cmdlets.</summary>
+/// <summary>
+/// Stable error identifiers of the member, leadership, consistency, lease and auth cmdlets. <see cref="LeaseNotFound"/> has
+/// the same value as the lease id Get-EtcdLease raises: one id for one failure, whichever class names it.
+/// </summary>
 public static class EtcdClusterOperationErrorIds
 {
 #pragma warning disable CS1591 // the names are the documentation
     public const string MemberNotFound = "EtcdMemberNotFound";
+    public const string LeaseNotFound = "EtcdLeaseNotFound";
     public const string MemberExists = "EtcdMemberExists";
     public const string PeerUrlExists = "EtcdPeerUrlExists";
     public const string QuorumAtRisk = "EtcdQuorumAtRisk";
@@ -52,7 +56,7 @@ internal static class ClusterOperationErrors
             "etcd refuses membership changes while its leader has not been connected to the members for 5 seconds: start the members that are down (Test-EtcdHealth -Cluster), or retry after an election settled."),
         ("etcdserver: bad leader transferee", EtcdClusterOperationErrorIds.LeaderMoveFailed, EtcdErrorCategory.InvalidOperation,
             "Move leadership to a started voting member (not a learner)."),
-        ("requested lease not found", EtcdMaintenanceErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
+        ("requested lease not found", EtcdClusterOperationErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
             "The lease expired or was revoked; Get-EtcdLease lists the leases that exist."),
         ("user name already exists", EtcdClusterOperationErrorIds.UserExists, EtcdErrorCategory.ResourceExists,
             "Get-EtcdUser lists the users."),

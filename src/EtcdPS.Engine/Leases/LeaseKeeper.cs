@@ -102,7 +102,7 @@ internal static class LeaseKeeper
     }
 
     public static EtcdException NotFound(long id) =>
-        new(EtcdMaintenanceErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
+        new(EtcdClusterOperationErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
             $"There is no lease {MemberIds.LeaseToHex(id)} ({id}); it expired or was revoked.", MemberIds.LeaseToHex(id),
             "Get-EtcdLease lists the leases that exist; New-EtcdLease grants a new one.");
 }

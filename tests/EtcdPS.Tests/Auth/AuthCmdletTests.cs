@@ -119,7 +119,7 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
         finally
         {
             _pwsh.Invoke($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('root', $pw)) -Name cleanup; Disable-EtcdAuth -Confirm:$false");
-            _pwsh.Run($"Connect-Etcd {etcd.Endpoint}; Remove-EtcdUser alice, root -Confirm:$false; Remove-EtcdRole app -Confirm:$false");
+            _pwsh.Invoke($"Connect-Etcd {etcd.Endpoint}; Remove-EtcdUser alice, root -Confirm:$false; Remove-EtcdRole app -Confirm:$false");
         }
 
         Assert.Equal("yes", _raw.Get("/app/by-alice")!.Value.ToStringUtf8());

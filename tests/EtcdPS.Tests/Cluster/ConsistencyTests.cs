@@ -29,10 +29,13 @@ public sealed class ConsistencyTests(ClusterEtcdFixture etcd) : IClassFixture<Cl
 
         Assert.True((bool)Assert.Single(_pwsh.Run("Test-EtcdConsistency")).BaseObject);
         raw.Put("/consistency/more", "x");
-        raw.Compact(raw.CurrentRevision() - 1);
+        // Compacted at the current revision, where a quiet cluster stays (etcd 3.4 refuses a hash at exactly that revision).
+        raw.Compact(raw.CurrentRevision());
         var report = Assert.Single(_pwsh.Run("Test-EtcdConsistency -Detailed"));
         Assert.True((bool)report.Properties["Consistent"].Value);
-        Assert.Equal(raw.CurrentRevision() - 1, (long)report.Properties["CompactRevision"].Value);
+        // etcd 3.5 answers a hash at exactly the compact revision from the hash it kept at compaction time, which names the
+        // compaction before (-1 here); 3.4 refuses it and the check falls back to the members' current hashes.
+        Assert.Equal(raw.CurrentRevision(), (long)report.Properties["Revision"].Value);
         Assert.Empty((string[])report.Properties["Disagreeing"].Value);
         Assert.Equal(3, ((object[])report.Properties["Members"].Value).Length);
 

@@ -49,6 +49,8 @@ public sealed class MemberGuardTests(ExtraMemberFixture etcd) : IClassFixture<Ex
         var leader = (string)_pwsh.Run("(Get-EtcdStatus -Cluster | Where-Object IsLeader).Name")[0].BaseObject;
         var frozen = etcd.Server.Members.Select((m, i) => (m, i)).First(x => x.m.Name != leader);
         var victim = etcd.Server.Members.First(m => m.Name != leader && m.Name != frozen.m.Name);
+        // The connection itself avoids the frozen member (a frozen endpoint stalls any call for the command timeout).
+        _pwsh.Run($"Connect-Etcd {string.Join(",", etcd.Server.Members.Where(m => m != frozen.m).Select(m => m.ClientUrl))}");
         etcd.Server.Signal(frozen.i, stop: true);
         try
         {

@@ -34,7 +34,7 @@ public sealed class RemoveEtcdLeaseCommand : EtcdCmdlet
                     await WriteObjectAsync(revoked).ConfigureAwait(false);
                 }
             }
-            catch (EtcdException ex) when (ex.ErrorId == EtcdMaintenanceErrorIds.LeaseNotFound)
+            catch (EtcdException ex) when (ex.ErrorId == EtcdClusterOperationErrorIds.LeaseNotFound)
             {
                 await WriteErrorAsync(ex).ConfigureAwait(false);
             }
