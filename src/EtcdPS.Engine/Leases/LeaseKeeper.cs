@@ -88,11 +88,8 @@ internal static class LeaseKeeper
                     pause = left < pause ? left : pause;
                 }
 
+                // After the last pause the loop renews once more, so the lease ends the duration with its full TTL.
                 await Task.Delay(pause, cancellation).ConfigureAwait(false);
-                if (duration is { } end && watch.Elapsed >= end)
-                {
-                    break;
-                }
             }
 
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);

@@ -28,10 +28,14 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     public byte[]? RawValue { get; set; }
 
     /// <summary>Attach the key to this lease: a lease object (New-EtcdLease), or its id in decimal or hex; 0 for none.</summary>
-    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Leases.LeaseIdTransformation]
     [ArgumentCompleter(typeof(Leases.LeaseCompleter))]
     public long Lease { get; set; }
+
+    /// <summary>A lease piped in (<c>$lease | Set-EtcdKey -Key k -Value v</c>): the key is attached to it.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public EtcdLease? InputLease { get; set; }
 
     /// <summary>Write only if the key's ModRevision is still this (compare-and-swap); 0 means only if the key does not exist.</summary>
     [Parameter]
@@ -62,7 +66,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         {
             var write = new KeyWrite(key, value)
             {
-                Lease = Lease,
+                Lease = InputLease?.Id ?? Lease,
                 ExpectedModRevision = ExpectedModRevision >= 0 ? ExpectedModRevision : null,
                 ExpectedVersion = ExpectedVersion >= 0 ? ExpectedVersion : null,
             };
