@@ -116,3 +116,29 @@ Describe 'Metrics and the deep health check' {
         Test-EtcdHealth -Deep -Quiet -SampleInterval 0:0:0 -MaxWalFsyncMs 0.000001 | Should -BeFalse
     }
 }
+
+Describe 'Leadership and consistency as a Pester cluster check would use them' {
+    BeforeEach {
+        Connect-Etcd -Endpoint $script:etcd.Endpoints
+    }
+
+    It 'Test-EtcdConsistency is true on a healthy cluster and Get-EtcdHashKV agrees' {
+        Test-EtcdConsistency | Should -BeTrue
+        (Get-EtcdHashKV -Cluster -Revision (Get-EtcdStatus)[0].Revision).Hash | Select-Object -Unique | Should -HaveCount 1
+    }
+
+    It 'Move-EtcdLeader moves leadership to the member named, and -WhatIf does not' {
+        $follower = (Get-EtcdStatus -Cluster | Where-Object { -not $_.IsLeader } | Select-Object -First 1).Name
+        Move-EtcdLeader -To $follower -WhatIf
+        (Get-EtcdStatus -Cluster | Where-Object IsLeader).Name | Should -Not -Be $follower
+        $change = Move-EtcdLeader -To $follower -Confirm:$false
+        $change | Should -BeOfType ([EtcdPS.EtcdLeaderChange])
+        $change.Leader | Should -Be $follower
+        (Get-EtcdStatus -Cluster | Where-Object IsLeader).Name | Should -Be $follower
+    }
+
+    It 'Remove-EtcdMember refuses an unknown member with its ErrorId' {
+        { Remove-EtcdMember nosuch -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdMemberNotFound,*'
+        Get-EtcdMember | Should -HaveCount 3
+    }
+}

@@ -40,15 +40,17 @@ internal static class ClusterInspector
     {
         var response = await connection.CallAsync((c, o) => c.Cluster.MemberListAsync(new MemberListRequest(), o).ResponseAsync,
             cancellation).ConfigureAwait(false);
-        return response.Members.Select(m => new EtcdMember
-        {
-            Id = MemberIds.ToHex(m.ID),
-            Name = m.Name,
-            PeerUrls = m.PeerURLs.ToArray(),
-            ClientUrls = m.ClientURLs.ToArray(),
-            IsLearner = m.IsLearner,
-        }).ToArray();
+        return response.Members.Select(ToMember).ToArray();
     }
+
+    internal static EtcdMember ToMember(Member m) => new()
+    {
+        Id = MemberIds.ToHex(m.ID),
+        Name = m.Name,
+        PeerUrls = m.PeerURLs.ToArray(),
+        ClientUrls = m.ClientURLs.ToArray(),
+        IsLearner = m.IsLearner,
+    };
 
     private static async Task<Outcome<EtcdStatus>> StatusOfAsync(EtcdConnection connection, Connection.EndpointClient client,
         IReadOnlyDictionary<string, string>? names, CancellationToken cancellation)

@@ -44,38 +44,154 @@ internal static class Defragmenter
         }
         else if (allMembers)
         {
-            chosen.AddRange(MemberFanOut.ClientUrls(members));
+            chosen.AddRange(members.Where(m => m.ClientUrls.Length > 0).Select(m => m.ClientUrls[0]));
         }
         else
         {
             chosen.AddRange(connection.Endpoints);
         }
 
-        // The plan is a read: the members are asked for their status in parallel.
+        using var target = connection.WithEndpoints(chosen.Distinct(StringComparer.OrdinalIgnoreCase));
         var plan = new List<DefragTarget>();
-        await foreach (var (client, status) in MemberFanOut.AskEachAsync(connection, chosen.Distinct(StringComparer.OrdinalIgnoreCase),
-            async (target, client, token) => (client.Name, await StatusAsync(target, client, token).ConfigureAwait(false)), cancellation).ConfigureAwait(false))
+        var silent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var client in target.Clients)
         {
+            StatusResponse status;
+            try
+            {
+                status = await target.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                    cancellation, timeout: TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (EtcdException) when (!cancellation.IsCancellationRequested)
+            {
+                // A member that does not answer goes first: its defragmentation fails, and the run then waits for it to
+                // answer before touching another member (one member down plus one defragmenting can cost the quorum).
+                var known = members.FirstOrDefault(m => m.ClientUrls.Any(u => SameEndpoint(u, client.Name)));
+                plan.Add(new DefragTarget(client.Name, known?.Id ?? client.Name, known?.Name, false, 0, 0));
+                silent.Add(client.Name);
+                continue;
+            }
+
             var memberId = MemberIds.ToHex(status.Header.MemberId);
-            plan.Add(new DefragTarget(client, memberId, members.FirstOrDefault(m => m.Id == memberId)?.Name,
+            plan.Add(new DefragTarget(client.Name, memberId, members.FirstOrDefault(m => m.Id == memberId)?.Name,
                 status.Leader == status.Header.MemberId, status.DbSize, status.DbSizeInUse));
         }
 
         // Two URLs of one member must not defragment it twice.
-        return plan.DistinctBy(p => p.MemberId).OrderBy(p => p.IsLeader).ToArray();
+        return plan.DistinctBy(p => p.MemberId).OrderBy(p => !silent.Contains(p.Endpoint)).ThenBy(p => p.IsLeader).ToArray();
     }
 
     /// <summary>
-    /// Defragments the planned members one after the other. <paramref name="approve"/> is asked before each one
-    /// (ShouldProcess); a member that fails gives its error and the next one is still done.
+    /// Defragments the planned members one after the other. Before each member the leader is read again (an election may
+    /// have moved it): followers go first, the leader last. <paramref name="approve"/> is asked before each one
+    /// (ShouldProcess). With <paramref name="moveLeader"/>, leadership moves to the healthiest follower before the leader is
+    /// defragmented. After each member, success or not, the next one waits until that member answers Status again: etcd
+    /// goes on defragmenting after a call timed out, and two members blocked at once can cost a 3-member cluster its quorum.
+    /// A member that does not come back within <paramref name="settle"/> stops the run with EtcdMemberNotAnswering.
     /// </summary>
     public static async IAsyncEnumerable<Outcome<EtcdDefragResult>> DefragmentAsync(EtcdConnection connection, IReadOnlyList<DefragTarget> plan,
-        Func<DefragTarget, Task<bool>> approve, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellation)
+        Func<DefragTarget, Task<bool>> approve, TimeSpan timeout, bool moveLeader, TimeSpan settle, Action<string> report,
+        [EnumeratorCancellation] CancellationToken cancellation)
     {
-        await foreach (var outcome in MemberFanOut.InTurnAsync(connection, plan.Select(p => p.Endpoint).ToArray(), i => approve(plan[i]),
-            (target, client, i, token) => DefragmentOneAsync(target, client, plan[i], timeout, token), cancellation).ConfigureAwait(false))
+        using var target = connection.WithEndpoints(plan.Select(p => p.Endpoint));
+        var remaining = plan.ToList();
+        while (remaining.Count > 0)
         {
-            yield return outcome;
+            var leaderId = await CurrentLeaderAsync(target, cancellation).ConfigureAwait(false);
+            // The plan's order (silent members first, then followers) stands; only the current leader moves to the end.
+            var member = remaining.FirstOrDefault(m => m.MemberId != leaderId) ?? remaining[0];
+            remaining.Remove(member);
+            member = member with { IsLeader = member.MemberId == leaderId };
+            if (!await approve(member).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            string? movedTo = null;
+            if (member.IsLeader && moveLeader)
+            {
+                Outcome<EtcdLeaderChange> moved;
+                try
+                {
+                    report($"Moving leadership away from {member.Name ?? member.MemberId}");
+                    var probes = await ClusterProbe.ProbeAsync(connection, cancellation).ConfigureAwait(false);
+                    var leader = LeaderMover.FindLeader(probes);
+                    var next = LeaderMover.ChooseTarget(probes, leader, null);
+                    moved = Outcome<EtcdLeaderChange>.Ok(await LeaderMover.MoveAsync(connection, leader, next, cancellation).ConfigureAwait(false));
+                }
+                catch (EtcdException ex)
+                {
+                    moved = Outcome<EtcdLeaderChange>.Failed(ex);
+                }
+
+                if (moved.Error is { } error)
+                {
+                    // Defragmenting the leader anyway is what -MoveLeader was asked to avoid: skip it, and say why.
+                    yield return Outcome<EtcdDefragResult>.Failed(error);
+                    continue;
+                }
+
+                movedTo = moved.Value!.Leader;
+            }
+
+            var client = target.Clients.First(c => c.Name == member.Endpoint);
+            report($"Defragmenting {member}");
+            var outcome = await DefragmentOneAsync(target, client, member, timeout, cancellation).ConfigureAwait(false);
+            yield return outcome.Value is { } done ? Outcome<EtcdDefragResult>.Ok(done.WithLeaderMovedTo(movedTo)) : outcome;
+            if (remaining.Count > 0 && !await AnswersAgainAsync(target, client, settle, report, member, cancellation).ConfigureAwait(false))
+            {
+                yield return Outcome<EtcdDefragResult>.Failed(new EtcdException(EtcdErrorIds.MemberNotAnswering, EtcdErrorCategory.OperationTimeout,
+                    $"{member} did not answer Status within {settle.TotalSeconds:0} s after its defragmentation; the remaining {remaining.Count} member(s) were not defragmented, so that two members are never blocked at once.",
+                    member.Endpoint, "Wait until the member answers (Get-EtcdStatus -Cluster), then run Invoke-EtcdDefragmentation again for the rest."));
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The leader's id as the first planned member that answers reports it; empty when none answers.</summary>
+    private static async Task<string> CurrentLeaderAsync(EtcdConnection target, CancellationToken cancellation)
+    {
+        foreach (var client in target.Clients)
+        {
+            try
+            {
+                var status = await target.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                    cancellation, timeout: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                if (status.Leader != 0)
+                {
+                    return MemberIds.ToHex(status.Leader);
+                }
+            }
+            catch (EtcdException) when (!cancellation.IsCancellationRequested)
+            {
+            }
+        }
+
+        return string.Empty;
+    }
+
+    private static async Task<bool> AnswersAgainAsync(EtcdConnection connection, Connection.EndpointClient client, TimeSpan settle,
+        Action<string> report, DefragTarget member, CancellationToken cancellation)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                    cancellation, timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                return true;
+            }
+            catch (EtcdException) when (!cancellation.IsCancellationRequested)
+            {
+                if (watch.Elapsed >= settle)
+                {
+                    return false;
+                }
+
+                report($"Waiting for {member} to answer again ({watch.Elapsed.TotalSeconds:0} s)");
+                await Task.Delay(500, cancellation).ConfigureAwait(false);
+            }
         }
     }
 

@@ -44,6 +44,15 @@ public sealed class EtcdDefragResult
     public long Freed => DbSizeBefore - DbSizeAfter;
     /// <summary>How long the defragment call took (the member serves nothing meanwhile).</summary>
     public TimeSpan Duration { get; init; }
+    /// <summary>With -MoveLeader: the member leadership moved to before this member (the leader) was defragmented; null otherwise.</summary>
+    public string? LeaderMovedTo { get; init; }
+
+    internal EtcdDefragResult WithLeaderMovedTo(string? movedTo) => movedTo is null ? this : new EtcdDefragResult
+    {
+        Endpoint = Endpoint, MemberId = MemberId, Name = Name, IsLeader = IsLeader, DbSizeBefore = DbSizeBefore,
+        DbSizeInUseBefore = DbSizeInUseBefore, DbSizeAfter = DbSizeAfter, DbSizeInUseAfter = DbSizeInUseAfter, Duration = Duration,
+        LeaderMovedTo = movedTo,
+    };
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -7,7 +7,7 @@ namespace EtcdPS.Completion;
 
 /// <summary>
 /// Completes members from the cluster's member list: their names, or for a parameter named like <c>Endpoint</c> their client
-/// URLs, or for one named like <c>MemberId</c> their hex ids. One MemberList call, bounded in time.
+/// URLs, or for one named like <c>MemberId</c> their hex ids; a member parameter (<c>-Member</c>, <c>-To</c>) gets names and ids. One MemberList call, bounded in time.
 /// </summary>
 public sealed class MemberCompleter : IArgumentCompleter
 {
@@ -18,10 +18,14 @@ public sealed class MemberCompleter : IArgumentCompleter
         var pattern = CompleterText.StartsWith(wordToComplete);
         var wantsUrls = parameterName.Contains("Endpoint", StringComparison.OrdinalIgnoreCase);
         var wantsIds = parameterName.EndsWith("Id", StringComparison.OrdinalIgnoreCase);
+        // -Name of Get-EtcdMember matches names only; a member parameter (-Member, -To) takes a name or an id.
+        var wantsNamesOnly = parameterName.Equals("Name", StringComparison.OrdinalIgnoreCase);
         return CompleterConnection.Ask(fakeBoundParameters, ClusterInspector.ListMembersAsync)
             .SelectMany(m => wantsUrls ? m.ClientUrls.Select(u => (Text: u, Tip: $"{m.Name} ({m.Id})"))
                 : wantsIds ? [(Text: m.Id, Tip: $"{m.Name} {string.Join(",", m.ClientUrls)}")]
-                : [(Text: m.Name, Tip: $"{m.Id} {string.Join(",", m.ClientUrls)}")])
+                : wantsNamesOnly ? [(Text: m.Name, Tip: $"{m.Id} {string.Join(",", m.ClientUrls)}")]
+                : [(Text: m.Name, Tip: $"{m.Id} {string.Join(",", m.ClientUrls)}{(m.IsLearner ? " (learner)" : string.Empty)}"),
+                    (Text: m.Id, Tip: $"{(m.Name.Length > 0 ? m.Name : "unstarted")} {string.Join(",", m.PeerUrls)}{(m.IsLearner ? " (learner)" : string.Empty)}")])
             .Where(x => x.Text.Length > 0 && pattern.IsMatch(x.Text))
             .OrderBy(x => x.Text, StringComparer.Ordinal)
             .Select(x => CompleterText.Result(x.Text, x.Tip))

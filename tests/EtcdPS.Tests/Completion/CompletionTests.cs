@@ -175,7 +175,7 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
         var missing = _pwsh.Run("""
             foreach ($command in Get-Command -Module EtcdPS -CommandType Cmdlet) {
                 foreach ($p in $command.Parameters.Values) {
-                    if ($p.Name -notin 'Key', 'Prefix', 'RangeEnd', 'KubernetesPrefix', 'Endpoint', 'MemberId', 'Connection' -or $p.SwitchParameter) { continue }
+                    if ($p.Name -notin 'Key', 'Prefix', 'RangeEnd', 'KubernetesPrefix', 'Endpoint', 'MemberId', 'Member', 'User', 'Role', 'Lease', 'Connection' -or $p.SwitchParameter) { continue }
                     if (-not ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] })) {
                         "$($command.Name) -$($p.Name)"
                     }

@@ -20,7 +20,7 @@ public sealed partial class ModuleShapeTests
         .ToArray();
 
     /// <summary>Cmdlets that write nothing to the pipeline, so they need no OutputType.</summary>
-    private static readonly string[] s_writeNothing = ["Disconnect-Etcd", "Dismount-EtcdSnapshot"];
+    private static readonly string[] s_writeNothing = ["Disconnect-Etcd", "Dismount-EtcdSnapshot", "Enable-EtcdAuth", "Disable-EtcdAuth", "Remove-EtcdUser", "Remove-EtcdRole"];
 
     /// <summary>Parameters that name keys, members or connections: Tab must offer the real ones.</summary>
     private static readonly string[] s_completedParameters = ["Key", "Prefix", "RangeEnd", "KubernetesPrefix", "Endpoint", "MemberId", "Member", "Connection"];

@@ -31,8 +31,13 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     [AllowEmptyCollection]
     public byte[]? RawValue { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Leases.LeaseIdTransformation]
+    [ArgumentCompleter(typeof(Leases.LeaseCompleter))]
     public long Lease { get; set; }
+
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public EtcdLease? InputLease { get; set; }
 
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
@@ -85,7 +90,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         {
             var write = new KeyWrite(key, value)
             {
-                Lease = Lease,
+                Lease = InputLease?.Id ?? Lease,
                 ExpectedModRevision = ExpectedModRevision >= 0 ? ExpectedModRevision : null,
                 ExpectedVersion = ExpectedVersion >= 0 ? ExpectedVersion : null,
             };

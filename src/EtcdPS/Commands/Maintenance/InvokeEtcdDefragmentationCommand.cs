@@ -13,17 +13,28 @@ namespace EtcdPS.Commands.Maintenance;
 [OutputType(typeof(EtcdDefragResult))]
 public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
 {
+    /// <summary>Members to defragment, by client URL or member name; the connection's endpoints when omitted (all members with -Cluster).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientUrls")]
     [ArgumentCompleter(typeof(MemberCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
 
+    /// <summary>Every member in the member list, not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 
+    /// <summary>Deadline of each member's defragment call (default 30 minutes).</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Move leadership to the healthiest follower before the leader is defragmented (as etcd-defrag does).</summary>
+    [Parameter]
+    public SwitchParameter MoveLeader { get; set; }
+
+    /// <summary>How long to wait for a defragmented member to answer again before the next one (default 5 minutes).</summary>
+    [Parameter]
+    public TimeSpan SettleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     private readonly List<string> _endpoints = [];
 
@@ -37,11 +48,9 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
-        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
+        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var plan = await Defragmenter.PlanAsync(connection, _endpoints.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), Cluster, cancellation)
             .ConfigureAwait(false);
-        // Members are done one after the other and each approved one yields exactly one outcome before the next is
-        // asked about, so the members approved before this one are the members done.
         var done = 0;
         var progress = new ProgressRecord(2, "Invoke-EtcdDefragmentation", "Starting");
         async Task<bool> Approve(DefragTarget member)
@@ -54,11 +63,28 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
             progress.StatusDescription = $"Defragmenting {member} ({done + 1} of {plan.Count})";
             progress.PercentComplete = done * 100 / plan.Count;
             ReportProgress(progress);
-            done++;
             return true;
         }
 
-        await WriteOutcomesAsync(Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, cancellation), cancellation).ConfigureAwait(false);
+        void Report(string status)
+        {
+            progress.StatusDescription = status;
+            ReportProgress(progress);
+        }
+
+        await foreach (var outcome in Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, MoveLeader, SettleTimeout, Report, cancellation)
+            .ConfigureAwait(false))
+        {
+            done++;
+            if (outcome.Error is { } error)
+            {
+                await WriteErrorAsync(error).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteObjectAsync(outcome.Value).ConfigureAwait(false);
+            }
+        }
 
         progress.RecordType = ProgressRecordType.Completed;
         ReportProgress(progress);

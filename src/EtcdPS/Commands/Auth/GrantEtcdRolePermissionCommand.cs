@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Auth;
+
+namespace EtcdPS.Commands.Auth;
+
+/// <summary>
+/// <para type="synopsis">Grants a role read, write or read-write access to a key, a prefix or a key range, like etcdctl role grant-permission.</para>
+/// <para type="description">-Prefix grants every key that starts with -Key; -RangeEnd grants [Key, RangeEnd); -FromKey every key
+/// from Key on. Returns the role with all its permissions.</para>
+/// </summary>
+[Cmdlet(VerbsSecurity.Grant, "EtcdRolePermission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Key")]
+[OutputType(typeof(EtcdRole))]
+public sealed class GrantEtcdRolePermissionCommand : EtcdCmdlet
+{
+    /// <summary>The role.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RoleNameCompleter))]
+    public string Role { get; set; } = string.Empty;
+
+    /// <summary>Read, Write or ReadWrite.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("Type")]
+    public EtcdPermissionType Permission { get; set; }
+
+    /// <summary>The key, or the first key of the range or prefix.</summary>
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(KeyCompleter))]
+    public string Key { get; set; } = string.Empty;
+
+    /// <summary>Every key that starts with -Key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Prefix")]
+    public SwitchParameter Prefix { get; set; }
+
+    /// <summary>The end of the range (exclusive).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Range")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyCompleter))]
+    public string RangeEnd { get; set; } = string.Empty;
+
+    /// <summary>Every key from -Key on.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "FromKey")]
+    public SwitchParameter FromKey { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var range = new PermissionRange(Key, ParameterSetName == "Range" ? RangeEnd : null, Prefix, FromKey);
+        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        var text = new EtcdPermission { Type = Permission, Key = Key, IsPrefix = Prefix, RangeEnd = FromKey ? "\0" : RangeEnd }.Range;
+        if (await ShouldProcessAsync(Role, $"Grant {Permission} on {text}").ConfigureAwait(false))
+        {
+            await WriteObjectAsync(await AuthAdministrator.GrantPermissionAsync(connection, Role, range, Permission, cancellation).ConfigureAwait(false))
+                .ConfigureAwait(false);
+        }
+    }
+}
