@@ -15,6 +15,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     internal const string PrefixSet = "Prefix";
     internal const string RangeSet = "Range";
     internal const string FromKeySet = "FromKey";
+    internal const string ResourceSet = "Resource";
     private const string Activity = "Get-EtcdKey";
 
     /// <summary>The key, or with -Prefix the prefix ('' with -Prefix: the whole keyspace).</summary>
@@ -40,6 +41,43 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     /// <summary>Every key at or after -Key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FromKeySet)]
     public SwitchParameter FromKey { get; set; }
+
+    /// <summary>The Kubernetes resource to read (pods, deployments.apps, a custom resource's plural): its objects' keys, wherever the API server stores them.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ResourceSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesResourceCompleter))]
+    public string? Resource { get; set; }
+
+    /// <summary>With -Resource: only the objects of this namespace (never the trailing-slash trap: 'shop' does not match 'shop-001').</summary>
+    [Parameter(ParameterSetName = ResourceSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>With -Resource: the one object of this name.</summary>
+    [Parameter(ParameterSetName = ResourceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Only objects whose labels match this Kubernetes label selector (app=web,tier!=db,env in (a,b)).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LabelSelector { get; set; }
+
+    /// <summary>Only objects whose fields match this field selector (metadata.name=web, status.phase!=Running; any field path).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? FieldSelector { get; set; }
+
+    /// <summary>Only objects with an owner reference of this uid.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OwnerUid { get; set; }
+
+    /// <summary>Only objects with an owner reference of this name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OwnerName { get; set; }
 
     /// <summary>Read at this revision (MVCC time travel); 0 or omitted: the current revision.</summary>
     [Parameter(ValueFromPipelineByPropertyName = false)]
@@ -122,15 +160,23 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     private const int DecodedBatch = 50;
 
     private KeyValueDecoding? _decoding;
+    private ObjectFilter? _filter;
 
     /// <inheritdoc />
     protected override async Task BeginProcessingAsync(CancellationToken cancellation)
     {
+        var filterOptions = DecodeOptions.From(false, EncryptionConfig is null ? null : await ResolvePathAsync(EncryptionConfig).ConfigureAwait(false));
+        _filter = KubernetesAddressing.Filter(LabelSelector, FieldSelector, OwnerUid, OwnerName, filterOptions);
+        if (_filter is not null && (KeysOnly || CountOnly))
+        {
+            throw GetEtcdKeyQuery.Invalid("-LabelSelector, -FieldSelector, -OwnerUid and -OwnerName look inside the values: they cannot be used with -KeysOnly or -CountOnly.");
+        }
+
         if (!Decode)
         {
-            if (ShowSecret || EncryptionConfig is not null)
+            if (ShowSecret || (EncryptionConfig is not null && _filter is null))
             {
-                throw GetEtcdKeyQuery.Invalid("-ShowSecret and -EncryptionConfig only apply with -Decode.");
+                throw GetEtcdKeyQuery.Invalid("-ShowSecret and -EncryptionConfig only apply with -Decode (or, for -EncryptionConfig, a selector).");
             }
 
             return;
@@ -150,6 +196,18 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     {
         var query = GetEtcdKeyQuery.Build(this);
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        if (ParameterSetName == ResourceSet)
+        {
+            var resolved = await KubernetesAddressing.ResolveAsync(connection, Resource!, Namespace, Name, KubernetesPrefix, Revision, cancellation).ConfigureAwait(false);
+            await WriteVerboseAsync($"Reading {resolved.Description}.").ConfigureAwait(false);
+            query = query with { Range = resolved.Range };
+        }
+        else if (ParameterSetName == PrefixSet && RawKey is null
+            && await KubernetesAddressing.SiblingWarningAsync(connection, Key ?? string.Empty, Revision, cancellation).ConfigureAwait(false) is { } warning)
+        {
+            await WriteWarningAsync(warning).ConfigureAwait(false);
+        }
+
         var reader = new RevisionPinnedRangeReader(connection, query)
         {
             Progress = p => ReportProgress(KeyReadProgress.For(1, Activity, p)),
@@ -161,12 +219,18 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
             return;
         }
 
+        var items = _filter is null ? reader.ReadAsync(cancellation) : _filter.WhereAsync(reader.ReadAsync(cancellation), cancellation);
         var found = _decoding is null
-            ? await BatchedOutput.WriteAllAsync(reader.ReadAsync(cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false) > 0
-            : await WriteDecodedAsync(reader.ReadAsync(cancellation), _decoding, cancellation).ConfigureAwait(false);
+            ? await BatchedOutput.WriteAllAsync(items, WriteObjectAsync, cancellation).ConfigureAwait(false) > 0
+            : await WriteDecodedAsync(items, _decoding, cancellation).ConfigureAwait(false);
 
         ReportProgress(KeyReadProgress.Completed(1, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(reader)).ConfigureAwait(false);
+        if (_filter is { Undecodable: > 0 } filter)
+        {
+            await WriteVerboseAsync($"{filter.Undecodable} of {filter.Examined} values were not readable Kubernetes objects (text, binary, encrypted without -EncryptionConfig) and did not match the selectors.").ConfigureAwait(false);
+        }
+
         if (!found && Strict && query.Range.IsSingleKey)
         {
             await WriteErrorAsync(new EtcdException(EtcdErrorIds.KeyNotFound, EtcdErrorCategory.ObjectNotFound,
