@@ -70,7 +70,7 @@ Describe 'Start-EtcdLab with one member and the Small seed' {
     }
 
     It 'Tab completes keys of the lab one level at a time' {
-        function Test-KeyParameter { param([ArgumentCompleter([EtcdPS.Commands.KeyCompleter])] [string] $Key) }
+        function Test-KeyParameter { param([ArgumentCompleter([EtcdPS.Completion.KeyCompleter])] [string] $Key) }
         $completions = (TabExpansion2 -inputScript 'Test-KeyParameter -Key /registry/demo' -cursorColumn 37).CompletionMatches.CompletionText
         $completions | Should -Be @('/registry/demo.mycompany.com/')
         (TabExpansion2 -inputScript 'Stop-EtcdLab -Name pester-s' -cursorColumn 27).CompletionMatches.CompletionText | Should -Contain 'pester-small'

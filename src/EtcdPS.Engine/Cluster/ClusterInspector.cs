@@ -5,7 +5,7 @@ using Google.Protobuf;
 
 namespace EtcdPS.Engine.Cluster;
 
-/// <summary>Status, health, members and alarms: the read-only views of the cluster itself.</summary>
+/// <summary>Status, health and members: the read-only views of the cluster itself (alarms are in Engine/Alarms).</summary>
 internal static class ClusterInspector
 {
     /// <summary>
@@ -78,19 +78,6 @@ internal static class ClusterInspector
             IsLearner = m.IsLearner,
         }).ToArray();
     }
-
-    public static async Task<IReadOnlyList<EtcdAlarm>> ListAlarmsAsync(EtcdConnection connection, CancellationToken cancellation)
-    {
-        var response = await connection.CallAsync((c, o) => c.Maintenance.AlarmAsync(
-            new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Get }, o).ResponseAsync, cancellation).ConfigureAwait(false);
-        return response.Alarms.Select(ToAlarm).ToArray();
-    }
-
-    internal static EtcdAlarm ToAlarm(AlarmMember alarm) => new()
-    {
-        MemberId = MemberIds.ToHex(alarm.MemberID),
-        Alarm = alarm.Alarm.ToString().ToUpperInvariant(),
-    };
 
     private static async Task<Outcome<EtcdStatus>> StatusOfAsync(EtcdConnection connection, Connection.EndpointClient client,
         IReadOnlyDictionary<string, string>? names, CancellationToken cancellation)

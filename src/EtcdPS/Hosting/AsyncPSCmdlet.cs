@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Hosting;
 
 /// <summary>
 /// Runs a cmdlet's engine work on the thread pool and carries its output, errors, progress and

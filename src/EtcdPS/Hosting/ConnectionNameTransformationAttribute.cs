@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using EtcdPS.Commands.Connection;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Hosting;
 
 /// <summary>
 /// Lets <c>-Connection</c> take a connection name (as Tab completes it) as well as a connection object:

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation.Runspaces;
 using EtcdPS.Engine.Connection;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Hosting;
 
 /// <summary>
 /// The connections of each runspace and which one is the default. Kept per runspace so two jobs or two

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Hosting;
 
 /// <summary>Builds ErrorRecords from engine failures: stable id, category, target and recommended action.</summary>
 internal static class ErrorRecords

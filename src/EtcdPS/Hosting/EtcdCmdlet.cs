@@ -2,7 +2,7 @@ using System.Management.Automation;
 using EtcdPS.Commands.Connection;
 using EtcdPS.Engine.Connection;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Hosting;
 
 /// <summary>
 /// Base of every cmdlet that talks to etcd: the <c>-Connection</c> parameter, and the fallback to the
@@ -14,7 +14,7 @@ public abstract class EtcdCmdlet : AsyncPSCmdlet
     [Parameter]
     [ValidateNotNull]
     [ConnectionNameTransformation]
-    [ArgumentCompleter(typeof(Connection.ConnectionNameCompleter))]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public EtcdConnection? Connection { get; set; }
 
     /// <summary>Resolves the connection: -Connection, the default one, or one made from ETCDCTL_* variables.</summary>

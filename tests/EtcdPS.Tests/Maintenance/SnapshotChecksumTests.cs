@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using EtcdPS.Engine.Maintenance;
-using EtcdPS.Engine.Writes;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Tests.Maintenance;
 

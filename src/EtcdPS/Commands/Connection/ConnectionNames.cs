@@ -25,18 +25,3 @@ internal static class ConnectionNames
     public static EtcdException NotFound(string name) =>
         EtcdErrors.NotConnected($"There is no etcd connection named '{name}' in this session.", name);
 }
-
-/// <summary>Completes the names of this session's connections.</summary>
-public sealed class ConnectionNameCompleter : IArgumentCompleter
-{
-    /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var pattern = CompleterText.StartsWith(wordToComplete);
-        return ConnectionRegistry.Current.All
-            .Where(c => pattern.IsMatch(c.Name))
-            .Select(c => CompleterText.Result(c.Name, c.ToString()))
-            .ToArray();
-    }
-}

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using EtcdPS.Engine.Writes;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Commands.Keys;
 

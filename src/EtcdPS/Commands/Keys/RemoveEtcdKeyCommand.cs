@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using EtcdPS.Engine.Keys;
-using EtcdPS.Engine.Writes;
 
 namespace EtcdPS.Commands.Keys;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Text;
-using EtcdPS.Engine.Writes;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Commands.Keys;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace EtcdPS.Tests.Maintenance;
+namespace EtcdPS.Tests.Keys;
 
 public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.Endpoint), IClassFixture<SingleEtcdFixture>
 {

@@ -1,6 +1,6 @@
 using Etcdserverpb;
 
-namespace EtcdPS.Engine.Maintenance;
+namespace EtcdPS.Engine.Alarms;
 
 /// <summary>Deactivates alarms, like <c>etcdctl alarm disarm</c>, one member and alarm at a time.</summary>
 internal static class AlarmDisarmer
@@ -26,6 +26,6 @@ internal static class AlarmDisarmer
             MemberID = memberId,
             Alarm = type,
         }, o).ResponseAsync, cancellation, alarm.ToString(), idempotent: true).ConfigureAwait(false);
-        return response.Alarms.Select(Cluster.ClusterInspector.ToAlarm).ToArray();
+        return response.Alarms.Select(AlarmReader.ToAlarm).ToArray();
     }
 }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Etcdserverpb;
 
-namespace EtcdPS.Engine.Maintenance;
+namespace EtcdPS.Engine.Leases;
 
 /// <summary>Lists leases with their TTLs and, optionally, the keys attached to them.</summary>
 internal static class LeaseReader

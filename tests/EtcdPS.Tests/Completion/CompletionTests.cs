@@ -2,7 +2,7 @@ using System.Management.Automation;
 using Etcdserverpb;
 using Google.Protobuf;
 
-namespace EtcdPS.Tests.Hosting;
+namespace EtcdPS.Tests.Completion;
 
 public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposable
 {
@@ -13,7 +13,7 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
     {
         _etcd = etcd;
         _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Name completion");
-        _pwsh.Run("function Test-KeyParameter { param([ArgumentCompleter([EtcdPS.Commands.KeyCompleter])] [string] $Key, [EtcdPS.EtcdConnection] $Connection) }");
+        _pwsh.Run("function Test-KeyParameter { param([ArgumentCompleter([EtcdPS.Completion.KeyCompleter])] [string] $Key, [EtcdPS.EtcdConnection] $Connection) }");
     }
 
     public void Dispose() => _pwsh.Dispose();
@@ -65,7 +65,7 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
     public void Without_a_connection_key_completion_offers_nothing_and_does_not_fail()
     {
         using var fresh = new PwshSession();
-        fresh.Run("function Test-KeyParameter { param([ArgumentCompleter([EtcdPS.Commands.KeyCompleter])] [string] $Key) }");
+        fresh.Run("function Test-KeyParameter { param([ArgumentCompleter([EtcdPS.Completion.KeyCompleter])] [string] $Key) }");
         var result = fresh.Invoke("(TabExpansion2 -inputScript 'Test-KeyParameter -Key /' -cursorColumn 24).CompletionMatches.Count");
         Assert.Empty(result.Errors);
         Assert.Equal(0, (int)result.Output[0].BaseObject);

@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using EtcdPS.Engine.Maintenance;
+using EtcdPS.Engine.Leases;
 
-namespace EtcdPS.Commands.Maintenance;
+namespace EtcdPS.Commands.Leases;
 
 /// <summary>
 /// <para type="synopsis">Lists leases with their remaining and granted TTL and, with -Keys, the keys attached to them.</para>

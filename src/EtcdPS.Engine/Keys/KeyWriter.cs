@@ -3,7 +3,7 @@ using EtcdPS.Engine.Keys;
 using Etcdserverpb;
 using Google.Protobuf;
 
-namespace EtcdPS.Engine.Writes;
+namespace EtcdPS.Engine.Keys;
 
 /// <summary>A put: the key, the value, and the preconditions that make it a compare-and-swap.</summary>
 internal sealed record KeyWrite(byte[] Key, byte[] Value)

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace EtcdPS.Commands.Maintenance;
+namespace EtcdPS.Completion;
 
 /// <summary>
 /// Completes the endpoints of the connection in use (-Connection, else the session's default), without calling etcd: for

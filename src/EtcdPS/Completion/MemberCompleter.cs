@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using EtcdPS.Engine.Cluster;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Completion;
 
 /// <summary>
 /// Completes members from the cluster's member list: their names, or for a parameter named like <c>Endpoint</c> their client

@@ -1,8 +1,7 @@
 using System.Management.Automation;
-using EtcdPS.Engine.Cluster;
-using EtcdPS.Engine.Maintenance;
+using EtcdPS.Engine.Alarms;
 
-namespace EtcdPS.Commands.Maintenance;
+namespace EtcdPS.Commands.Alarms;
 
 /// <summary>
 /// <para type="synopsis">Clears raised alarms (NOSPACE, CORRUPT), like etcdctl alarm disarm.</para>
@@ -32,7 +31,7 @@ public sealed class ClearEtcdAlarmCommand : EtcdCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var raised = await ClusterInspector.ListAlarmsAsync(connection, cancellation).ConfigureAwait(false);
+        var raised = await AlarmReader.ListAsync(connection, cancellation).ConfigureAwait(false);
         foreach (var alarm in raised)
         {
             if ((MemberId is not null && !MemberId.Any(m => SameId(m, alarm.MemberId)))

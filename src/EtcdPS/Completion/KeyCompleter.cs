@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using EtcdPS.Engine.Completion;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Completion;
 
 /// <summary>
 /// Completes etcd keys live, one path level at a time, under what was typed so far: <c>-Prefix /registry/&lt;Tab&gt;</c>

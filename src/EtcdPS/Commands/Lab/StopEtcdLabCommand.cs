@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using EtcdPS.Engine.Connection;
+using EtcdPS.Engine.Lab;
+
+namespace EtcdPS.Commands.Lab;
+
+/// <summary>
+/// <para type="synopsis">Stops labs started by Start-EtcdLab: kills only their etcd processes and removes their data unless -Keep.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Stop, "EtcdLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(EtcdLab))]
+public sealed class StopEtcdLabCommand : AsyncPSCmdlet
+{
+    /// <summary>Names of the labs to stop (wildcards allowed); every lab of this session when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(LabNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Keep the data folder (the path is in the lab's DataPath).</summary>
+    [Parameter]
+    public SwitchParameter Keep { get; set; }
+
+    /// <summary>Returns the stopped labs.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var targets = LabRegistry.All.Where(l => patterns is null || patterns.Any(p => p.IsMatch(l.Lab.Name))).ToArray();
+        foreach (var name in Name ?? [])
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(name) && !targets.Any(t => string.Equals(t.Lab.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                await WriteErrorAsync(new EtcdException(EtcdErrorIds.LabNotFound, EtcdErrorCategory.ObjectNotFound,
+                    $"There is no running lab named '{name}' in this process.", name, "Start one with Start-EtcdLab.")).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var lab in targets)
+        {
+            if (!await ShouldProcessAsync($"{lab.Lab.Name} ({string.Join(", ", lab.Lab.Endpoints)})", "Stop the lab etcd and delete its data").ConfigureAwait(false)
+                || !LabRegistry.TryRemove(lab.Lab.Name, out _))
+            {
+                continue;
+            }
+
+            await LabController.StopAsync(lab, Keep).ConfigureAwait(false);
+            foreach (var connection in Connections.All.Where(c => c.Endpoints.Intersect(lab.Lab.Endpoints).Any()).ToArray())
+            {
+                Connections.Remove(connection);
+            }
+
+            if (PassThru)
+            {
+                await WriteObjectAsync(lab.Lab).ConfigureAwait(false);
+            }
+        }
+    }
+}
