@@ -5,12 +5,10 @@ namespace EtcdPS.Engine.Keys;
 /// <summary>
 /// The trailing-slash trap: <c>/registry/pods/shop</c> as a prefix also matches <c>/registry/pods/shop-001/…</c>.
 /// For a prefix that does not end in '/' and has keys below it as a folder (<c>shop/…</c>), this finds the sibling
-/// paths it also matches (<c>shop-001</c>), with two small keys-only reads bounded to the siblings' ranges.
+/// paths it also matches (<c>shop-001</c>), with keys-only reads of one key each.
 /// </summary>
 internal static class SiblingProbe
 {
-    private const int SampleKeys = 50;
-
     /// <summary>The sibling names (the last path segment as it continues), at most <paramref name="max"/>; empty when there is no trap.</summary>
     public static async Task<IReadOnlyList<string>> FindAsync(EtcdConnection connection, string prefix, long revision, int max,
         CancellationToken cancellation)
@@ -27,22 +25,32 @@ internal static class SiblingProbe
             return [];
         }
 
-        // Everything that continues the prefix with a byte other than '/': below it ("\0".."/") and above it ("0"..end).
-        var below = KeyRange.Between(Append(bytes, 0), Append(bytes, (byte)'/'));
-        var above = KeyRange.Between(Append(bytes, (byte)'/' + 1), KeyRange.PrefixEnd(bytes));
-        var lastSlash = prefix.LastIndexOf('/');
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var range in (KeyRange[])[below, above])
+        // Everything that continues the prefix with a byte other than '/'. One keys-only read of one key per sibling:
+        // after each sibling the next read starts past all of its keys.
+        var scope = new RevisionPinnedRangeReader(connection, new KeyQuery
         {
-            await foreach (var kv in Read(connection, range, revision, SampleKeys).ReadAsync(cancellation).ConfigureAwait(false))
+            Range = KeyRange.Between(Append(bytes, 0), KeyRange.PrefixEnd(bytes)), Revision = revision, KeysOnly = true,
+        });
+        var lastSlash = prefix.LastIndexOf('/');
+        var parent = Encoding.UTF8.GetBytes(prefix[..(lastSlash + 1)]);
+        var names = new List<string>();
+        var from = Append(bytes, 0);
+        while (names.Count < max && await scope.FirstKeyFromAsync(from, cancellation).ConfigureAwait(false) is { } kv)
+        {
+            var key = kv.Key.ToByteArray();
+            if (key.Length > bytes.Length && key[bytes.Length] == '/')
             {
-                var rest = kv.Key[(lastSlash + 1)..];
-                var slash = rest.IndexOf('/', StringComparison.Ordinal);
-                names.Add(slash < 0 ? rest : rest[..slash]);
+                from = Append(bytes, (byte)'/' + 1);
+                continue;
             }
+
+            var end = Array.IndexOf(key, (byte)'/', parent.Length);
+            var sibling = end < 0 ? key : key[..end];
+            names.Add(Encoding.UTF8.GetString(sibling, parent.Length, sibling.Length - parent.Length));
+            from = end < 0 ? KeyRange.After(key) : KeyRange.PrefixEnd(key.AsSpan(0, end + 1));
         }
 
-        return names.Take(max).ToArray();
+        return names;
     }
 
     private static RevisionPinnedRangeReader Read(EtcdConnection connection, KeyRange range, long revision, int limit) =>

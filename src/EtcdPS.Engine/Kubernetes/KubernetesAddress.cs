@@ -16,6 +16,9 @@ internal sealed record KubernetesAddress(string Resource, string? Namespace, str
     {
         /// <summary>True when the address names one object.</summary>
         public bool IsSingleObject => Range.IsSingleKey;
+
+        /// <summary>The object's key, or the prefix (ending in '/') of the objects, as text.</summary>
+        public string KeyText => Encoding.UTF8.GetString(Range.Start);
     }
 
     /// <summary>

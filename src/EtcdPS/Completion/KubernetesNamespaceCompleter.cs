@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using EtcdPS.Engine.Completion;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Completion;
 
 /// <summary>Completes -Namespace from the Namespace objects stored in etcd.</summary>
 public sealed class KubernetesNamespaceCompleter : IArgumentCompleter

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using EtcdPS.Engine.Completion;
 
-namespace EtcdPS.Commands;
+namespace EtcdPS.Completion;
 
 /// <summary>Completes -Resource: built-in resources and the custom resources whose CRDs are stored in etcd.</summary>
 public sealed class KubernetesResourceCompleter : IArgumentCompleter

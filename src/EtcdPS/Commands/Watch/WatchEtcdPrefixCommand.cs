@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Commands.Keys;
 using EtcdPS.Engine.Watch;
 using Google.Protobuf;
 
@@ -25,6 +26,23 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
+
+    /// <summary>Instead of -Prefix or -Key: the Kubernetes resource (pods, deployments.apps, a custom resource's plural).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesResourceCompleter))]
+    public string? Resource { get; set; }
+
+    /// <summary>With -Resource: only the objects of this namespace.</summary>
+    [Parameter(ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>With -Resource: the one object of this name.</summary>
+    [Parameter(ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
 
     /// <summary>The first revision to deliver (history from there on is replayed); by default, changes after now.</summary>
     [Parameter]
@@ -64,6 +82,17 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
 
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var isKey = ParameterSetName == KeySet;
+        if (Resource is not null)
+        {
+            var resolved = await KubernetesAddressing.ResolveAsync(connection, Resource, Namespace, Name, null, 0, cancellation).ConfigureAwait(false);
+            isKey = resolved.IsSingleObject;
+            (Key, Prefix) = (resolved.KeyText, resolved.KeyText);
+        }
+        else if (!isKey && await KubernetesAddressing.SiblingWarningAsync(connection, Prefix, 0, cancellation).ConfigureAwait(false) is { } warning)
+        {
+            await WriteWarningAsync(warning).ConfigureAwait(false);
+        }
+
         var key = ByteString.CopyFromUtf8(isKey ? Key : Prefix);
         var types = EventType ?? ["Put", "Delete"];
         var watcher = new ResumingWatcher(connection, new WatchOptions
