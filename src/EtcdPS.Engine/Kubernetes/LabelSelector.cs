@@ -108,7 +108,7 @@ internal sealed class LabelSelector
             var value = ParseValue(ref p);
             if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             {
-                throw new FormatException($"'{key}{(op == LabelOperator.GreaterThan ? '>' : '<')}{value}': the value of > and < must be an integer.");
+                throw new FormatException($"'{key}{(op == LabelOperator.GreaterThan ? '>' : '<')}{value}' in the selector: the value of > and < must be an integer.");
             }
 
             return new LabelRequirement(key, op, [value]);
