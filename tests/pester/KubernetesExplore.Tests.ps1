@@ -116,3 +116,33 @@ Describe 'Filtering by what is inside: label, field and owner selectors' {
         { Get-EtcdKey -Resource pods -LabelSelector 'app=web' -KeysOnly -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument*'
     }
 }
+
+Describe 'Decoded objects that read well' {
+    It 'shows nested maps and lists as text in Format-List, not as empty values or System.Object[]' {
+        $web = Get-EtcdKey -Resource deployments -Namespace shop -Name web -Decode
+        $text = $web | Format-List metadata, status | Out-String -Width 400
+        $text | Should -Match 'labels=\{app=web'
+        $text | Should -Match 'conditions=\[Available=True, Progressing=True\]'
+        $text | Should -Not -Match 'System\.Object\[\]'
+        $text | Should -Not -Match 'labels=;'
+        $web.metadata.labels.ToString() | Should -BeLike 'app=web*'
+        # The fields are still objects underneath.
+        $web.metadata.labels.app | Should -Be 'web'
+    }
+
+    It 'decodes custom resources with Get-EtcdCustomResource -Decode, each with a Summary' {
+        $apps = @(Get-EtcdCustomResource configmapapps -Namespace shop -Decode)
+        $apps.Count | Should -BeGreaterThan 0
+        $apps[0].Kind | Should -Be 'ConfigMapApp'
+        $apps | ForEach-Object { $_.Summary | Should -Not -BeNullOrEmpty }
+        $apps[0].spec | Should -Not -BeNullOrEmpty
+    }
+
+    It 'gives every kind in the lab a Summary' {
+        # One object of each resource: the first key of each, decoded.
+        $kinds = Get-EtcdKey /registry/ -Prefix -KeysOnly | Group-Object Group, Resource | ForEach-Object { $_.Group[0].Key } |
+            Get-EtcdKey -Decode -ErrorAction SilentlyContinue | Where-Object Kind
+        $kinds.Count | Should -BeGreaterThan 10
+        $kinds | Where-Object { -not $_.Summary } | ForEach-Object Kind | Should -BeNullOrEmpty
+    }
+}

@@ -42,6 +42,10 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long Revision { get; set; }
 
+    /// <summary>With instances: decode each one (Kind, Summary and its fields, as Get-EtcdKey -Decode).</summary>
+    [Parameter(ParameterSetName = InstancesSet)]
+    public SwitchParameter Decode { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -56,7 +60,16 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
 
         if (Name is not null || Group is not null)
         {
-            await BatchedOutput.WriteAllAsync(catalog.InstancesAsync(Select, Namespace, cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false);
+            var instances = catalog.InstancesAsync(Select, Namespace, cancellation);
+            if (Decode)
+            {
+                await new KeyValueDecoding(Engine.Kubernetes.DecodeOptions.Default, singleKey: false)
+                    .WriteAllAsync(instances, batch => WriteObjectsAndErrorsAsync(batch, KeyValueDecoding.ForPipeline), cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                await BatchedOutput.WriteAllAsync(instances, WriteObjectAsync, cancellation).ConfigureAwait(false);
+            }
         }
         else
         {

@@ -96,6 +96,9 @@ internal static class KubernetesPSObjects
                     ps.Properties.Add(new PSNoteProperty(unique, ToPS(value)), preValidated: true);
                 }
 
+                // Each object needs its own member: PowerShell binds a code method to the object it is added to.
+                ps.Methods.Add((PSMethodInfo)KubernetesFieldText.ToStringMethod.Copy(), preValidated: true);
+
                 return ps;
             case JsonArray a:
                 return a.Select(ToPS).ToArray();
