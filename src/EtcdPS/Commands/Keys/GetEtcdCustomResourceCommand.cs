@@ -64,7 +64,7 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
             if (Decode)
             {
                 await new KeyValueDecoding(Engine.Kubernetes.DecodeOptions.Default, singleKey: false)
-                    .WriteAllAsync(instances, batch => WriteObjectsAndErrorsAsync(batch, KeyValueDecoding.ForPipeline), cancellation).ConfigureAwait(false);
+                    .WriteAllAsync(instances, batch => WriteOutcomesAsync(batch, KeyValueDecoding.ForPipeline), cancellation).ConfigureAwait(false);
             }
             else
             {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Engine;
 using EtcdPS.Engine.Keys;
 using EtcdPS.Engine.Kubernetes;
 
@@ -218,7 +219,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
         var items = _filter is null ? reader.ReadAsync(cancellation) : _filter.WhereAsync(reader.ReadAsync(cancellation), cancellation);
         var found = _decoding is null
             ? await BatchedOutput.WriteAllAsync(items, WriteObjectAsync, cancellation).ConfigureAwait(false) > 0
-            : await _decoding.WriteAllAsync(items, batch => WriteObjectsAndErrorsAsync(batch, KeyValueDecoding.ForPipeline), cancellation).ConfigureAwait(false);
+            : await _decoding.WriteAllAsync(items, batch => WriteOutcomesAsync(batch, KeyValueDecoding.ForPipeline), cancellation).ConfigureAwait(false);
 
         ReportProgress(KeyReadProgress.Completed(1, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(reader)).ConfigureAwait(false);
