@@ -30,6 +30,11 @@ public sealed class EtcdKeyVersion
     public long Lease { get; init; }
     /// <summary>True when this version created the key (first version after a deletion or ever).</summary>
     public bool IsCreate => Type == EtcdWatchEventType.Put && Version == 1;
+    /// <summary>
+    /// True when this Put stored exactly the bytes of the version before it (a write a real API server would have
+    /// skipped); false when it changed them; null for deletions, re-creations and the oldest version kept.
+    /// </summary>
+    public bool? NoOp { get; internal set; }
     /// <summary>With -Diff: what changed from the previous (older) version to this one, as "- old" and "+ new" lines.</summary>
     public string[]? Diff { get; internal set; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>

@@ -50,7 +50,7 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
         var reader = new KeyHistoryReader(connection, Key);
         try
         {
-            await foreach (var version in reader.ReadAsync(Diff, cancellation).ConfigureAwait(false))
+            await foreach (var version in KeyHistoryNoOps.MarkAsync(reader.ReadAsync(Diff, cancellation), cancellation).ConfigureAwait(false))
             {
                 await WriteObjectAsync(version).ConfigureAwait(false);
             }

@@ -26,6 +26,14 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter ByResource { get; set; }
 
+    /// <summary>
+    /// Also attribute the writes of the period to the field manager that made each one (kube-controller-manager, kubelet,
+    /// an operator), from the managedFields entry the write changed, and count byte-identical no-op writes (replays the
+    /// period with a watch that carries the previous values; only the objects' metadata is decoded).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter ByManager { get; set; }
+
     /// <summary>Write one measurement per interval until stopped (Ctrl+C, Select-Object -First), for dashboards.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ContinuousSet)]
     public SwitchParameter Continuous { get; set; }
@@ -44,7 +52,7 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         if (Continuous)
         {
-            await foreach (var rate in RevisionRateSampler.ContinuousAsync(connection, Interval, ByResource, cancellation).ConfigureAwait(false))
+            await foreach (var rate in RevisionRateSampler.ContinuousAsync(connection, Interval, ByResource, cancellation, ByManager).ConfigureAwait(false))
             {
                 await WriteObjectAsync(rate).ConfigureAwait(false);
             }
@@ -58,7 +66,7 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
             PercentComplete = (int)Math.Clamp(100 * p.Elapsed.TotalMilliseconds / p.Total.TotalMilliseconds, 0, 100),
             SecondsRemaining = (int)Math.Ceiling((p.Total - p.Elapsed).TotalSeconds),
         }));
-        var result = await RevisionRateSampler.MeasureAsync(connection, Interval, Duration, ByResource, progress, cancellation).ConfigureAwait(false);
+        var result = await RevisionRateSampler.MeasureAsync(connection, Interval, Duration, ByResource, progress, cancellation, ByManager).ConfigureAwait(false);
         ReportProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
         await WriteObjectAsync(result).ConfigureAwait(false);
     }
