@@ -23,15 +23,27 @@ internal static class ManagedFieldsAttribution
             return (NotAnObject, string.Empty);
         }
 
-        var then = before is { Length: > 0 } ? Entries(before) ?? [] : [];
+        if (before is null)
+        {
+            // A create: the client that created the object owns the main resource (no subresource); status writers
+            // such as the kubelet come later.
+            var creator = now.OrderBy(e => e.Key.Subresource.Length > 0).ThenBy(e => e.Value.Time, StringComparer.Ordinal).FirstOrDefault();
+            return now.Count == 0 ? (Unknown, string.Empty) : (creator.Key.Manager, creator.Key.Operation);
+        }
+
+        var then = Entries(before) ?? [];
         var changed = now.Where(e => !then.TryGetValue(e.Key, out var old) || old != e.Value).ToList();
-        var candidates = changed.Count > 0 ? changed : before is null ? now.ToList() : [];
-        if (candidates.Count == 0)
+        if (changed.Count == 0)
         {
             return (Unknown, string.Empty);
         }
 
-        var latest = candidates.OrderBy(e => e.Value.Time, StringComparer.Ordinal).Last();
+        // When a manager takes a field over, the previous owner's entry changes too (it loses the field) but keeps
+        // its time: the writer is the entry whose time moved, the latest first.
+        var latest = changed
+            .OrderBy(e => then.TryGetValue(e.Key, out var old) && old.Time != e.Value.Time || !then.ContainsKey(e.Key))
+            .ThenBy(e => e.Value.Time, StringComparer.Ordinal)
+            .Last();
         return (latest.Key.Manager, latest.Key.Operation);
     }
 
