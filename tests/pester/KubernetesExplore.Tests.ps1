@@ -200,3 +200,59 @@ Describe 'Who writes what: no-op writes and field managers' {
         ($rate.ResourceTotals | Where-Object Resource -eq 'configmaps').Namespace | Should -Be '*'
     }
 }
+
+Describe 'A lab that behaves like an API server' {
+    It 'ends a rollout with one ReplicaSet and every pod on the new image, the old ReplicaSets scaled to 0' {
+        $web = Get-EtcdKey -Resource deployments -Namespace shop -Name web -Decode
+        $image = $web.spec.template.spec.containers[0].image
+        $web.metadata.generation | Should -BeGreaterThan 1
+        $web.status.observedGeneration | Should -Be $web.metadata.generation
+        $sets = @(Get-EtcdKey -Resource replicasets -Namespace shop -OwnerUid $web.metadata.uid -Decode)
+        $sets.Count | Should -BeGreaterThan 1
+        $active = @($sets | Where-Object { $_.spec.replicas -gt 0 })
+        $active | Should -HaveCount 1
+        $active[0].spec.template.spec.containers[0].image | Should -Be $image
+        $active[0].spec.replicas | Should -Be $web.spec.replicas
+        $pods = @(Get-EtcdKey -Resource pods -Namespace shop -LabelSelector 'app=web' -Decode)
+        $pods.Count | Should -Be $web.spec.replicas
+        $pods | ForEach-Object {
+            $_.spec.containers[0].image | Should -Be $image
+            $_.metadata.labels.'pod-template-hash' | Should -Be $active[0].metadata.labels.'pod-template-hash'
+            $_.metadata.ownerReferences[0].uid | Should -Be $active[0].metadata.uid
+        }
+    }
+
+    It 'gives every object managedFields and its own revision' {
+        $sample = Get-EtcdKey /registry/ -Prefix -KeysOnly | Where-Object Resource | Group-Object Group, Resource |
+            ForEach-Object { $_.Group[0].Key } | Get-EtcdKey -Decode -ErrorAction SilentlyContinue | Where-Object Kind
+        $sample | Where-Object { -not $_.metadata.managedFields } | ForEach-Object Key | Should -BeNullOrEmpty
+        $pods = Get-EtcdKey /registry/pods/ -Prefix -KeysOnly
+        @($pods | Group-Object ModRevision).Count | Should -Be @($pods).Count
+    }
+}
+
+Describe 'The lab''s activity tells true stories' {
+    BeforeAll {
+        $script:busy = Start-EtcdLab -Name pester-activity -Seed Small -Activity -Port 0
+    }
+
+    AfterAll {
+        if ($script:busy) { Stop-EtcdLab -Name pester-activity }
+    }
+
+    It 'never stores the bytes a key already holds' {
+        $events = @(Watch-EtcdPrefix /registry/ -Connection pester-activity -PrevKv -EventType Put -Timeout 00:00:04)
+        $events.Count | Should -BeGreaterThan 5
+        @($events | Where-Object NoOp) | Should -BeNullOrEmpty
+        @($events | Where-Object Resource -eq 'pods').Count | Should -BeGreaterThan 0 -Because 'the kubelet reports pod restarts'
+    }
+
+    It 'operator-debug.ps1 names the seeded fight and no other' {
+        Switch-EtcdConnection pester-activity
+        $result = & (Join-Path (Get-RepoRoot) 'examples/operator-debug.ps1') -WatchFor 00:00:05 -PassThru 6>$null | Select-Object -Last 1
+        $result.Fights | Should -HaveCount 1
+        $result.Fights[0].Key | Should -Be '/registry/demo.mycompany.com/simpleapps/shop/demo-web'
+        $result.Fights[0].Managers | Sort-Object | Should -Be @('demo-operator', 'replica-tuner')
+        $result.Verdict | Should -BeIn 'stored and reconciled', 'spec change stored, not reconciled yet'
+    }
+}

@@ -18,8 +18,11 @@ internal sealed record LabSeedResult(long KeyCount, long Revision, long CompactR
 /// Writes a realistic Kubernetes keyspace into a lab etcd: cluster-scoped objects first, a compaction (recorded in
 /// compact_rev_key as the API server does), then every namespace's workloads, events on leases, custom resources,
 /// and finally some history: rollouts that update a Deployment several times, a replaced pod, a configmap created
-/// and deleted. Bulk writes go as concurrent transactions (one object per transaction for Small, so every object
-/// has its own ModRevision; several per transaction for the larger seeds, which load far faster).
+/// and deleted. Bulk writes go as concurrent puts in a plausible order (namespaces, then per namespace its config,
+/// secrets, deployments, replica sets, pods and events), one object per revision as the API server writes them, so
+/// ModRevision and CreateRevision tell when each object came; only the Large seed batches 64 objects per transaction
+/// (200,000 single puts would take minutes). Medium seeds in about 13 s on a loaded 2-core machine, against 7 s in
+/// batches of 16.
 /// </summary>
 internal sealed class LabSeeder
 {
@@ -81,7 +84,7 @@ internal sealed class LabSeeder
             cancellation, idempotent: false).ConfigureAwait(false);
         await PutAsync("compact_rev_key", Encoding.UTF8.GetBytes(compactAt.ToString(CultureInfo.InvariantCulture)), 0, cancellation).ConfigureAwait(false);
 
-        var batch = _scale.Deployments <= 50 ? 1 : _scale.Deployments <= 1000 ? 16 : 64;
+        var batch = _scale.Deployments <= 1000 ? 1 : 64;
         await WriteAllAsync("Namespaces and workloads", Workloads(), batch, cancellation).ConfigureAwait(false);
         await WriteHistoryAsync(cancellation).ConfigureAwait(false);
 
