@@ -311,11 +311,104 @@ internal static class KubernetesSummary
             case "Service":
                 return $"{T(obj["spec"]?["type"])} {T(obj["spec"]?["clusterIP"])}".Trim();
             case "Node":
-                return T(obj["status"]?["nodeInfo"]?["kubeletVersion"]);
+                var nodeReady = Condition(obj, "Ready");
+                var kubelet = T(obj["status"]?["nodeInfo"]?["kubeletVersion"]);
+                return string.Join(", ", new[] { nodeReady is null ? null : nodeReady == "True" ? "Ready" : "NotReady", kubelet }.Where(p => !string.IsNullOrEmpty(p)));
+            case "Namespace":
+                return Or(T(obj["status"]?["phase"]), "Active");
+            case "DaemonSet":
+                return $"{Or(T(obj["status"]?["numberReady"]), "0")}/{Or(T(obj["status"]?["desiredNumberScheduled"]), "0")} ready";
+            case "Job":
+                if (Condition(obj, "Complete") == "True") { return "Complete"; }
+                if (Condition(obj, "Failed") == "True") { return "Failed"; }
+                var completions = obj["spec"]?["completions"] is JsonNode c ? T(c) : "1";
+                return $"{(obj["status"]?["succeeded"] is JsonNode sc ? T(sc) : "0")}/{completions} succeeded";
+            case "CronJob":
+                var suspended = obj["spec"]?["suspend"]?.GetValueKind() == System.Text.Json.JsonValueKind.True;
+                return $"{T(obj["spec"]?["schedule"])}{(suspended ? " (suspended)" : string.Empty)}";
+            case "Lease":
+                var holder = T(obj["spec"]?["holderIdentity"]);
+                return holder.Length > 0 ? "held by " + holder : "not held";
+            case "PersistentVolumeClaim":
+            case "PersistentVolume":
+                var capacity = T(obj["status"]?["capacity"]?["storage"] ?? obj["spec"]?["capacity"]?["storage"] ?? obj["spec"]?["resources"]?["requests"]?["storage"]);
+                return $"{T(obj["status"]?["phase"])} {capacity}".Trim();
+            case "HorizontalPodAutoscaler":
+                return $"{Or(T(obj["status"]?["currentReplicas"]), "0")} replicas ({Or(T(obj["spec"]?["minReplicas"]), "1")}-{T(obj["spec"]?["maxReplicas"])})";
+            case "Endpoints":
+                var addresses = (obj["subsets"] as JsonArray ?? []).Sum(subset => (subset?["addresses"] as JsonArray)?.Count ?? 0);
+                return $"{addresses} address{(addresses == 1 ? "" : "es")}";
+            case "EndpointSlice":
+                var endpoints = (obj["endpoints"] as JsonArray)?.Count ?? 0;
+                return $"{endpoints} endpoint{(endpoints == 1 ? "" : "s")}";
+            case "Role":
+            case "ClusterRole":
+                var rules = (obj["rules"] as JsonArray)?.Count ?? 0;
+                return $"{rules} rule{(rules == 1 ? "" : "s")}";
+            case "RoleBinding":
+            case "ClusterRoleBinding":
+                return $"{T(obj["roleRef"]?["kind"])} {T(obj["roleRef"]?["name"])}".Trim();
+            case "RangeAllocation":
+                return T(obj["range"]);
+            case "ServiceAccount":
+                var secrets = (obj["secrets"] as JsonArray)?.Count ?? 0;
+                var pull = (obj["imagePullSecrets"] as JsonArray)?.Count ?? 0;
+                return $"{secrets} secret{(secrets == 1 ? "" : "s")}{(pull > 0 ? $", {pull} image pull secret{(pull == 1 ? "" : "s")}" : "")}";
+            case "CustomResourceDefinition":
+                var scope = T(obj["spec"]?["scope"]);
+                return $"{T(obj["spec"]?["names"]?["kind"])} ({T(obj["spec"]?["group"])}{(scope.Length > 0 ? ", " + scope : "")})";
             default:
-                return string.Empty;
+                return Fallback(obj);
         }
     }
+
+    /// <summary>
+    /// Custom resources and kinds without their own summary: the Ready (or Available) condition, else status.phase or
+    /// status.state, else whether the controller has seen the latest spec (observedGeneration against generation).
+    /// </summary>
+    private static string Fallback(JsonObject obj)
+    {
+        string T(JsonNode? n) => KubernetesValueDecoder.Text(n);
+        foreach (var type in (ReadOnlySpan<string>)["Ready", "Available"])
+        {
+            if (ConditionNode(obj, type) is { } condition)
+            {
+                var status = T(condition["status"]);
+                var reason = T(condition["reason"]);
+                return status == "True" ? type : $"Not{type}{(reason.Length > 0 ? ": " + reason : "")}";
+            }
+        }
+
+        var phase = T(obj["status"]?["phase"]);
+        if (phase.Length > 0)
+        {
+            return phase;
+        }
+
+        var state = T(obj["status"]?["state"]);
+        if (state.Length > 0)
+        {
+            return state;
+        }
+
+        var generation = T(obj["metadata"]?["generation"]);
+        var observed = T(obj["status"]?["observedGeneration"]);
+        if (generation.Length > 0 && observed.Length > 0)
+        {
+            return generation == observed ? $"observed generation {observed}" : $"reconciling (generation {generation}, observed {observed})";
+        }
+
+        return obj["status"] is JsonObject { Count: > 0 } s ? string.Join(", ", s.Where(p => p.Value is JsonValue).Take(3).Select(p => $"{p.Key}={T(p.Value)}")) : string.Empty;
+    }
+
+    private static string Or(string text, string fallback) => text.Length > 0 ? text : fallback;
+
+    private static JsonObject? ConditionNode(JsonObject obj, string type) =>
+        (obj["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(c => string.Equals(KubernetesValueDecoder.Text(c["type"]), type, StringComparison.Ordinal));
+
+    private static string? Condition(JsonObject obj, string type) =>
+        ConditionNode(obj, type) is { } c ? KubernetesValueDecoder.Text(c["status"]) : null;
 
     private static IEnumerable<string> Keys(JsonNode? node) => node is JsonObject o ? o.Select(p => p.Key) : [];
 }

@@ -7,9 +7,11 @@ namespace EtcdPS.Engine.Lab;
 
 /// <summary>
 /// The background writer of <c>Start-EtcdLab -Activity</c>: what controllers and kubelets do to etcd all day.
-/// Every tick it renews the node leases (as kubelets do every 10 s), updates a deployment's status, records an
-/// event on a lease, and two controllers keep rewriting the same custom resource (the "fighting controllers" the
-/// operator-debug example finds by its climbing Version). It also keeps the event leases alive.
+/// Every tick two controllers fight over one custom resource (the replica tuner and the demo operator set its
+/// spec.replicas back and forth, each taking the field over in managedFields: the "fighting controllers" the
+/// operator-debug example finds), the deployment controller updates a deployment's status when it changed, and an
+/// event is recorded on a lease; every third tick the kubelet reports a container restart, every fourth it renews
+/// the node leases. No write stores the bytes the key already holds. It also keeps the event leases alive.
 /// </summary>
 internal sealed class LabActivity : IAsyncDisposable
 {
@@ -55,32 +57,58 @@ internal sealed class LabActivity : IAsyncDisposable
             {
                 var ns = scale.IsEmpty ? "default" : LabObjects.WorkloadNamespace(random.Next(namespaces));
                 var app = LabObjects.App(random.Next(Math.Max(1, scale.DeploymentsPerNamespace)));
+                var now = LabManagedFields.Now();
 
-                // Two controllers disagree about one custom resource: each sets its own replica count.
-                await UpdateAsync(connection, $"/registry/demo.mycompany.com/simpleapps/{LabObjects.WorkloadNamespace(0)}/demo-web", custom: true, app =>
+                // Two controllers fight over one custom resource: the replica tuner wants 3 replicas, the demo operator
+                // sets 2 back. Each spec change bumps generation (the API server does that), takes the field over in
+                // managedFields, and the operator then records the generation it has seen.
+                var tuner = tick % 2 == 0;
+                await UpdateAsync(connection, $"/registry/demo.mycompany.com/simpleapps/{LabObjects.WorkloadNamespace(0)}/demo-web", custom: true, cr =>
                 {
-                    if (app["spec"] is JsonObject spec)
+                    if (cr["spec"] is JsonObject spec && cr["metadata"] is JsonObject meta)
                     {
-                        spec["replicas"] = tick % 2 == 0 ? 2 : 3;
+                        spec["replicas"] = tuner ? 3 : 2;
+                        meta["generation"] = (meta["generation"]?.GetValue<int>() ?? 1) + 1;
+                        var manager = tuner ? LabManagedFields.ReplicaTuner : LabManagedFields.Operator;
+                        var other = tuner ? LabManagedFields.Operator : LabManagedFields.ReplicaTuner;
+                        LabManagedFields.Set(cr, manager, "Update", null, now, ["f:spec.f:replicas"]);
+                        if (OwnTime(cr, other, null) is { } otherTime)
+                        {
+                            // The other controller loses the field it had set, and keeps the time of its own last change.
+                            LabManagedFields.Set(cr, other, "Update", null, otherTime, []);
+                        }
+                        if (!tuner && cr["status"] is JsonObject status)
+                        {
+                            status["observedGeneration"] = meta["generation"]!.DeepClone();
+                            status["availableReplicas"] = 2;
+                        }
                     }
                 }, stop).ConfigureAwait(false);
 
-                // A controller's status update: read the object, change its status, write it back only if nobody
-                // changed it meanwhile (the API server's optimistic concurrency on resourceVersion = ModRevision).
+                // A controller's status update (deployment controller): written only when the status really changes,
+                // as the API server skips writes that change nothing.
                 var replicas = Math.Max(1, scale.PodsPerDeployment);
-                var ready = replicas - (int)(tick % 2);
+                var ready = replicas - (int)(tick / 2 % 2);
                 await UpdateAsync(connection, $"/registry/deployments/{ns}/{app}", custom: false, deployment =>
                 {
                     if (deployment["status"] is JsonObject status)
                     {
                         status["readyReplicas"] = ready;
                         status["availableReplicas"] = ready;
+                        status["observedGeneration"] = deployment["metadata"]?["generation"]?.DeepClone();
+                        LabManagedFields.Set(deployment, LabManagedFields.ControllerManager, "Update", "status", now, ["f:status"]);
                     }
                 }, stop).ConfigureAwait(false);
 
                 var ev = objects.Event(ns, "Deployment", app, "ScalingReplicaSet", $"Scaled {(ready < replicas ? "down" : "up")} replica set {app} to {ready}", "deployment-controller");
                 var lease = leases.Count > 0 ? leases[random.Next(leases.Count)] : 0;
-                await PutAsync(connection, $"/registry/events/{ns}/{ev["metadata"]!["name"]!.GetValue<string>()}", LabValueEncoder.Encode(ev), lease, stop).ConfigureAwait(false);
+                await PutAsync(connection, $"/registry/events/{ns}/{ev["metadata"]!["name"]!.GetValue<string>()}", LabValueEncoder.Encode(LabManagedFields.Stamp(ev)), lease, stop).ConfigureAwait(false);
+
+                if (tick % 3 == 0 && !scale.IsEmpty)
+                {
+                    // The kubelet reports a container restart of one of the namespace's pods.
+                    await RestartPodAsync(connection, objects, ns, lease, now, random, stop).ConfigureAwait(false);
+                }
 
                 if (tick % 4 == 0)
                 {
@@ -92,6 +120,7 @@ internal sealed class LabActivity : IAsyncDisposable
                             if (nodeLease["spec"] is JsonObject spec)
                             {
                                 spec["renewTime"] = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+                                LabManagedFields.Set(nodeLease, LabManagedFields.Kubelet, "Update", null, now, ["f:spec"]);
                             }
                         }, stop).ConfigureAwait(false);
                     }
@@ -133,6 +162,13 @@ internal sealed class LabActivity : IAsyncDisposable
         var current = read.Kvs[0];
         var value = LabValueEncoder.Decode(current.Value.Span);
         change(value);
+        var bytes = custom ? LabValueEncoder.EncodeCustom(value) : LabValueEncoder.Encode(value);
+        if (current.Value.Span.SequenceEqual(bytes))
+        {
+            // Nothing changed: a real API server stores nothing either.
+            return;
+        }
+
         var write = new TxnRequest();
         write.Compare.Add(new Compare
         {
@@ -141,7 +177,6 @@ internal sealed class LabActivity : IAsyncDisposable
             Result = Compare.Types.CompareResult.Equal,
             ModRevision = current.ModRevision,
         });
-        var bytes = custom ? LabValueEncoder.EncodeCustom(value) : LabValueEncoder.Encode(value);
         write.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = current.Key, Value = ByteString.CopyFrom(bytes), Lease = current.Lease } });
         var result = await connection.CallAsync((c, o) => c.KV.TxnAsync(write, o).ResponseAsync, stop, key, idempotent: false).ConfigureAwait(false);
         if (result.Succeeded)
@@ -149,6 +184,46 @@ internal sealed class LabActivity : IAsyncDisposable
             Writes++;
         }
     }
+
+    private async Task RestartPodAsync(EtcdConnection connection, LabObjects objects, string ns, long lease, string now, Random random, CancellationToken stop)
+    {
+        var prefix = $"/registry/pods/{ns}/";
+        var pods = await connection.CallAsync((c, o) => c.KV.RangeAsync(new RangeRequest
+        {
+            Key = ByteString.CopyFromUtf8(prefix),
+            RangeEnd = ByteString.CopyFromUtf8(LabSeeder.PrefixEnd(prefix)),
+            KeysOnly = true,
+            Limit = 20,
+        }, o).ResponseAsync, stop, prefix).ConfigureAwait(false);
+        if (pods.Kvs.Count == 0)
+        {
+            return;
+        }
+
+        var key = pods.Kvs[random.Next(pods.Kvs.Count)].Key.ToStringUtf8();
+        string? podName = null;
+        await UpdateAsync(connection, key, custom: false, pod =>
+        {
+            if (pod["status"]?["containerStatuses"] is JsonArray { Count: > 0 } statuses && statuses[0] is JsonObject container)
+            {
+                container["restartCount"] = (container["restartCount"]?.GetValue<int>() ?? 0) + 1;
+                container["lastState"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 137, ["reason"] = "OOMKilled", ["finishedAt"] = now } };
+                container["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } };
+                LabManagedFields.Set(pod, LabManagedFields.Kubelet, "Update", "status", now, ["f:status"]);
+                podName = pod["metadata"]?["name"]?.GetValue<string>();
+            }
+        }, stop).ConfigureAwait(false);
+        if (podName is not null)
+        {
+            var ev = LabManagedFields.Stamp(objects.Event(ns, "Pod", podName, "BackOff", "Back-off restarting failed container", "kubelet"));
+            await PutAsync(connection, $"/registry/events/{ns}/{ev["metadata"]!["name"]!.GetValue<string>()}", LabValueEncoder.Encode(ev), lease, stop).ConfigureAwait(false);
+        }
+    }
+
+    private static string? OwnTime(JsonObject obj, string manager, string? subresource) =>
+        (obj["metadata"]?["managedFields"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(e => (string?)e["manager"] == manager && (string?)e["subresource"] == subresource)
+            .Select(e => (string?)e["time"]).FirstOrDefault();
 
     private async Task PutAsync(EtcdConnection connection, string key, byte[] value, long lease, CancellationToken stop)
     {

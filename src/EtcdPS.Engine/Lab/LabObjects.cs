@@ -216,7 +216,7 @@ internal sealed class LabObjects(int seed = 20240611)
         ["lastTransitionTime"] = Timestamp(), ["lastUpdateTime"] = Timestamp(),
     };
 
-    public JsonObject ReplicaSet(JsonObject deploymentMeta, string ns, string app, string hash, int replicas, int ready)
+    public JsonObject ReplicaSet(JsonObject deploymentMeta, string ns, string app, string hash, int replicas, int ready, int imageVersion = 0)
     {
         var labels = AppLabels(app);
         labels["pod-template-hash"] = hash;
@@ -225,19 +225,19 @@ internal sealed class LabObjects(int seed = 20240611)
         {
             ["replicas"] = replicas,
             ["selector"] = new JsonObject { ["matchLabels"] = labels.DeepClone() },
-            ["template"] = PodTemplate(app, Image(app, 0), hash),
+            ["template"] = PodTemplate(app, Image(app, imageVersion), hash),
         };
         var status = new JsonObject { ["replicas"] = replicas, ["readyReplicas"] = ready, ["availableReplicas"] = ready, ["observedGeneration"] = 1 };
         return Object("apps/v1", "ReplicaSet", meta, spec, status);
     }
 
-    public JsonObject Pod(JsonObject replicaSetMeta, string ns, string app, string hash, string node, string ip)
+    public JsonObject Pod(JsonObject replicaSetMeta, string ns, string app, string hash, string node, string ip, int imageVersion = 0)
     {
         var labels = AppLabels(app);
         labels["pod-template-hash"] = hash;
         var name = $"{app}-{hash}-{Suffix(5)}";
         var meta = Meta(name, ns, labels, Owner("apps/v1", "ReplicaSet", replicaSetMeta));
-        var template = PodTemplate(app, Image(app, 0));
+        var template = PodTemplate(app, Image(app, imageVersion));
         var spec = template["spec"]!.AsObject();
         template.Remove("spec");
         spec["nodeName"] = node;
@@ -252,7 +252,7 @@ internal sealed class LabObjects(int seed = 20240611)
             ["conditions"] = new JsonArray(Condition("Initialized", "True", "PodCompleted"), Condition("Ready", "True", "ContainersReady"), Condition("PodScheduled", "True", "Scheduled")),
             ["containerStatuses"] = new JsonArray(new JsonObject
             {
-                ["name"] = app, ["ready"] = true, ["restartCount"] = 0, ["image"] = Image(app, 0),
+                ["name"] = app, ["ready"] = true, ["restartCount"] = 0, ["image"] = Image(app, imageVersion),
                 ["containerID"] = "containerd://" + Suffix(24),
                 ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = started } },
             }),

@@ -30,6 +30,11 @@ public sealed class EtcdKeyVersion
     public long Lease { get; init; }
     /// <summary>True when this version created the key (first version after a deletion or ever).</summary>
     public bool IsCreate => Type == EtcdWatchEventType.Put && Version == 1;
+    /// <summary>
+    /// True when this Put stored exactly the bytes of the version before it (a write a real API server would have
+    /// skipped); false when it changed them; null for deletions, re-creations and the oldest version kept.
+    /// </summary>
+    public bool? NoOp { get; internal set; }
     /// <summary>With -Diff: what changed from the previous (older) version to this one: one line per changed field (<c>spec.replicas: 3 → 5</c>) for Kubernetes and JSON values, "- old" and "+ new" lines for text.</summary>
     public string[]? Diff { get; internal set; }
     /// <summary>With -Diff on a Kubernetes (or JSON) value: the changed fields by JSON path; null for text and binary values.</summary>

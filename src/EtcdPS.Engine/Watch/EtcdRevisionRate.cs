@@ -38,6 +38,31 @@ public sealed class EtcdResourceWriteRate
         : $"{Prefix}: {Writes} writes";
 }
 
+/// <summary>Writes made by one field manager during a measurement (Measure-EtcdRevisionRate -ByManager).</summary>
+public sealed class EtcdManagerWriteRate
+{
+    /// <summary>The field manager (kube-controller-manager, kubelet, kubectl-client-side-apply, an operator), from the
+    /// managedFields entry the write changed; (unknown) when none changed, (deleted) for deletions.</summary>
+    public string Manager { get; init; } = string.Empty;
+    /// <summary>Update or Apply.</summary>
+    public string Operation { get; init; } = string.Empty;
+    /// <summary>Kubernetes API group of the objects written.</summary>
+    public string Group { get; init; } = string.Empty;
+    /// <summary>Kubernetes resource of the objects written.</summary>
+    public string Resource { get; init; } = string.Empty;
+    /// <summary>Number of writes.</summary>
+    public long Writes { get; init; }
+    /// <summary>Writes that stored exactly the bytes the key already held (no-ops a real API server would have skipped).</summary>
+    public long NoOps { get; init; }
+    /// <summary>Writes per second over the measurement.</summary>
+    public double PerSecond { get; init; }
+    /// <summary>Share of all writes of the period, 0 to 1.</summary>
+    public double Share { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Manager} {Resource}: {Writes} writes";
+}
+
 /// <summary>How fast the cluster revision grew over a period: one revision per write transaction.</summary>
 public sealed class EtcdRevisionRate
 {
@@ -61,6 +86,10 @@ public sealed class EtcdRevisionRate
     public EtcdRevisionSample[] Samples { get; init; } = [];
     /// <summary>With -ByResource: the changed keys of the period per resource and namespace, busiest first.</summary>
     public EtcdResourceWriteRate[] ByResource { get; init; } = [];
+    /// <summary>With -ByResource: the same per resource over all its namespaces (Namespace '*'), busiest first.</summary>
+    public EtcdResourceWriteRate[] ResourceTotals { get; init; } = [];
+    /// <summary>With -ByManager: the writes of the period per field manager and resource, busiest first.</summary>
+    public EtcdManagerWriteRate[] ByManager { get; init; } = [];
 
     /// <inheritdoc />
     public override string ToString() => $"{Revisions} revisions in {Duration.TotalSeconds:0.#} s ({PerSecond:0.##}/s)";

@@ -45,6 +45,23 @@ public sealed class EtcdWatchEvent
     public long Version { get; init; }
     /// <summary>The lease the key is attached to; 0 for none.</summary>
     public long Lease { get; init; }
+    /// <summary>
+    /// True when this Put stored exactly the bytes the key already held (a real API server skips such writes, so a
+    /// no-op write points at a client writing etcd directly or a controller rewriting unchanged objects); false when it
+    /// changed them; null when not known (a deletion, a creation, or a watch without -PrevKv).
+    /// </summary>
+    public bool? NoOp => Type == EtcdWatchEventType.Put && PrevModRevision > 0 ? RawValue.AsSpan().SequenceEqual(PrevRawValue) : null;
+    /// <summary>
+    /// For a Put of a Kubernetes object: the field manager that made the write (kubelet, kube-controller-manager, an
+    /// operator), from the managedFields entry it changed; read from the object's metadata when first asked for. Needs
+    /// -PrevKv, except for creations; null when not known.
+    /// </summary>
+    public string? Manager => _manager ??= Type != EtcdWatchEventType.Put || Resource.Length == 0 ? null
+        : PrevModRevision > 0 ? ManagedFieldsAttribution.Attribute(PrevRawValue, RawValue).Manager
+        : IsCreate ? ManagedFieldsAttribution.Attribute(null, RawValue).Manager
+        : null;
+
+    private string? _manager;
     /// <summary>True when this Put created the key.</summary>
     public bool IsCreate => Type == EtcdWatchEventType.Put && CreateRevision == ModRevision;
     /// <summary>The cluster revision in the header of the watch response that carried the event.</summary>

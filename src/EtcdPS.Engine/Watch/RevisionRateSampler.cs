@@ -16,7 +16,7 @@ internal readonly record struct RevisionRateProgress(TimeSpan Elapsed, TimeSpan 
 internal static class RevisionRateSampler
 {
     public static async Task<EtcdRevisionRate> MeasureAsync(EtcdConnection connection, TimeSpan interval, TimeSpan duration, bool byResource,
-        IProgress<RevisionRateProgress>? progress, CancellationToken cancellation)
+        IProgress<RevisionRateProgress>? progress, CancellationToken cancellation, bool byManager = false)
     {
         var samples = new List<EtcdRevisionSample> { await SampleAsync(connection, cancellation).ConfigureAwait(false) };
         var started = samples[0].Time;
@@ -37,12 +37,12 @@ internal static class RevisionRateSampler
             }
         }
 
-        return await BuildAsync(connection, samples, byResource, cancellation).ConfigureAwait(false);
+        return await BuildAsync(connection, samples, byResource, byManager, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>One measurement per interval, until cancelled.</summary>
     public static async IAsyncEnumerable<EtcdRevisionRate> ContinuousAsync(EtcdConnection connection, TimeSpan interval, bool byResource,
-        [EnumeratorCancellation] CancellationToken cancellation)
+        [EnumeratorCancellation] CancellationToken cancellation, bool byManager = false)
     {
         var previous = await SampleAsync(connection, cancellation).ConfigureAwait(false);
         var started = previous.Time;
@@ -55,7 +55,7 @@ internal static class RevisionRateSampler
             }
 
             var sample = await SampleAsync(connection, cancellation).ConfigureAwait(false);
-            yield return await BuildAsync(connection, [previous, sample], byResource, cancellation).ConfigureAwait(false);
+            yield return await BuildAsync(connection, [previous, sample], byResource, byManager, cancellation).ConfigureAwait(false);
             previous = sample;
         }
     }
@@ -67,7 +67,7 @@ internal static class RevisionRateSampler
     }
 
     private static async Task<EtcdRevisionRate> BuildAsync(EtcdConnection connection, List<EtcdRevisionSample> samples, bool byResource,
-        CancellationToken cancellation)
+        bool byManager, CancellationToken cancellation)
     {
         var rate = new EtcdRevisionRate
         {
@@ -77,11 +77,12 @@ internal static class RevisionRateSampler
             EndRevision = samples[^1].Revision,
             Samples = [.. samples],
         };
-        if (!byResource)
+        if (!byResource && !byManager)
         {
             return rate;
         }
 
+        var breakdown = await BreakDownAsync(connection, rate, byManager, cancellation).ConfigureAwait(false);
         return new EtcdRevisionRate
         {
             StartTime = rate.StartTime,
@@ -89,23 +90,29 @@ internal static class RevisionRateSampler
             StartRevision = rate.StartRevision,
             EndRevision = rate.EndRevision,
             Samples = rate.Samples,
-            ByResource = await BreakDownAsync(connection, rate, cancellation).ConfigureAwait(false),
+            ByResource = byResource ? breakdown.ByResource : [],
+            ResourceTotals = byResource ? breakdown.Totals : [],
+            ByManager = breakdown.ByManager,
         };
     }
 
-    private static async Task<EtcdResourceWriteRate[]> BreakDownAsync(EtcdConnection connection, EtcdRevisionRate rate, CancellationToken cancellation)
+    private static async Task<(EtcdResourceWriteRate[] ByResource, EtcdResourceWriteRate[] Totals, EtcdManagerWriteRate[] ByManager)> BreakDownAsync(
+        EtcdConnection connection, EtcdRevisionRate rate, bool byManager, CancellationToken cancellation)
     {
         if (rate.Revisions == 0)
         {
-            return [];
+            return ([], [], []);
         }
 
         var counts = new Dictionary<(string Group, string Resource, string Namespace, string Prefix), long>();
+        var managers = new Dictionary<(string Manager, string Operation, string Group, string Resource), (long Writes, long NoOps)>();
         var watcher = new ResumingWatcher(connection, new WatchOptions
         {
             Range = KeyRange.All,
             StartRevision = rate.StartRevision + 1,
             StopAtRevision = rate.EndRevision,
+            // The previous values are needed only to tell which manager changed an object.
+            PrevKv = byManager,
         });
         await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
         {
@@ -116,10 +123,45 @@ internal static class RevisionRateSampler
 
             var group = e.Resource.Length > 0 ? (e.Group, e.Resource, e.Namespace, string.Empty) : (string.Empty, string.Empty, string.Empty, TopSegment(e.Key));
             counts[group] = counts.GetValueOrDefault(group) + 1;
+            if (byManager && e.Resource.Length > 0)
+            {
+                var (manager, operation) = e.Type == EtcdWatchEventType.Delete
+                    ? (ManagedFieldsAttribution.Deleted, string.Empty)
+                    : ManagedFieldsAttribution.Attribute(e.PrevModRevision > 0 ? e.PrevRawValue : null, e.RawValue);
+                var key = (manager, operation, e.Group, e.Resource);
+                var (writes, noOps) = managers.GetValueOrDefault(key);
+                managers[key] = (writes + 1, noOps + (e.NoOp == true ? 1 : 0));
+            }
         }
 
         var total = Math.Max(1, counts.Values.Sum());
         var seconds = rate.Duration.TotalSeconds;
+        var byResource = Rows(counts.Select(c => (c.Key, c.Value)), total, seconds);
+        var totals = Rows(counts.Where(c => c.Key.Resource.Length > 0)
+            .GroupBy(c => (c.Key.Group, c.Key.Resource))
+            .Select(g => ((g.Key.Group, g.Key.Resource, "*", string.Empty), g.Sum(c => c.Value))), total, seconds);
+        var byManagerRows = managers
+            .OrderByDescending(m => m.Value.Writes)
+            .ThenBy(m => m.Key.Manager, StringComparer.Ordinal)
+            .ThenBy(m => m.Key.Resource, StringComparer.Ordinal)
+            .Select(m => new EtcdManagerWriteRate
+            {
+                Manager = m.Key.Manager,
+                Operation = m.Key.Operation,
+                Group = m.Key.Group,
+                Resource = m.Key.Resource,
+                Writes = m.Value.Writes,
+                NoOps = m.Value.NoOps,
+                PerSecond = seconds > 0 ? m.Value.Writes / seconds : 0,
+                Share = (double)m.Value.Writes / total,
+            })
+            .ToArray();
+        return (byResource, totals, byManagerRows);
+    }
+
+    private static EtcdResourceWriteRate[] Rows(IEnumerable<((string Group, string Resource, string Namespace, string Prefix) Key, long Value)> counts,
+        long total, double seconds)
+    {
         return counts
             .OrderByDescending(c => c.Value)
             .ThenBy(c => c.Key.Resource, StringComparer.Ordinal)

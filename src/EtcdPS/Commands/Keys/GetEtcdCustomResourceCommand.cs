@@ -37,6 +37,10 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long Revision { get; set; }
 
+    /// <summary>With instances: decode each one (Kind, Summary and its fields, as Get-EtcdKey -Decode).</summary>
+    [Parameter(ParameterSetName = InstancesSet)]
+    public SwitchParameter Decode { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -51,7 +55,16 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
 
         if (Name is not null || Group is not null)
         {
-            await BatchedOutput.WriteAllAsync(catalog.InstancesAsync(Select, Namespace, cancellation), WriteObjectAsync, cancellation).ConfigureAwait(false);
+            var instances = catalog.InstancesAsync(Select, Namespace, cancellation);
+            if (Decode)
+            {
+                await new KeyValueDecoding(Engine.Kubernetes.DecodeOptions.Default, singleKey: false)
+                    .WriteAllAsync(instances, batch => WriteOutcomesAsync(batch, KeyValueDecoding.ForPipeline), cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                await BatchedOutput.WriteAllAsync(instances, WriteObjectAsync, cancellation).ConfigureAwait(false);
+            }
         }
         else
         {

@@ -19,6 +19,9 @@ internal static class GetEtcdKeyQuery
             GetEtcdKeyCommand.PrefixSet => KeyRange.Prefix(key),
             GetEtcdKeyCommand.RangeSet => KeyRange.Between(key, KeyReadProgress.Utf8(c.RangeEnd)),
             GetEtcdKeyCommand.FromKeySet => KeyRange.FromKey(key),
+            // Resolved against the keyspace (the CRDs) by the cmdlet, which replaces this range.
+            GetEtcdKeyCommand.ResourceSet when key.Length > 0 => throw Invalid("-Key and -Resource name the keys two ways: give one of them."),
+            GetEtcdKeyCommand.ResourceSet => KeyRange.Single([0]),
             _ when key.Length == 0 => throw Invalid("A key is required: give -Key, or -Prefix ('' -Prefix reads the whole keyspace)."),
             _ => KeyRange.Single(key),
         };

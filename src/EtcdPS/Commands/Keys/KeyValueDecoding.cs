@@ -50,6 +50,25 @@ internal sealed class KeyValueDecoding
         }
     }
 
+    // Decoded objects are big trees: a batch of 1000 held while the pipeline works through it outlives a young
+    // GC generation, and promoting the trees made -Decode twice as slow (19,600 objects: 2.4 s at 1000, 1.2 s at 50).
+    private const int DecodedBatch = 50;
+
+    /// <summary>
+    /// Decodes <paramref name="items"/> and hands them to <paramref name="write"/> (the cmdlet's WriteOutcomesAsync
+    /// with <see cref="ForPipeline"/>) in batches; true when any key came.
+    /// </summary>
+    public async Task<bool> WriteAllAsync(IAsyncEnumerable<EtcdKeyValue> items, Func<IReadOnlyList<Outcome<EtcdKeyValue>>, Task> write,
+        CancellationToken cancellation)
+    {
+        var before = Keys;
+        await BatchedOutput.WriteAllAsync(
+            DecodeAllAsync(items, cancellation),
+            (value, batch) => write(batch ? (Outcome<EtcdKeyValue>[])value! : [(Outcome<EtcdKeyValue>)value!]),
+            cancellation, DecodedBatch).ConfigureAwait(false);
+        return Keys > before;
+    }
+
     /// <summary>
     /// Decodes one key's value into <see cref="EtcdKeyValue.Decoded"/>; returns the error to report for it
     /// (non-terminating: the key is still written).

@@ -19,6 +19,50 @@ public abstract class KeyspaceReadCmdlet : EtcdCmdlet
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string[]? KubernetesPrefix { get; set; }
 
+    /// <summary>Instead of -Prefix: the Kubernetes resource (pods, deployments.apps, a custom resource's plural).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesResourceCompleter))]
+    public string? Resource { get; set; }
+
+    /// <summary>With -Resource: only the objects of this namespace.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>
+    /// The prefix to read: <paramref name="prefix"/>, or the one -Resource and -Namespace resolve to. Warns when a
+    /// prefix without a trailing '/' also matches sibling paths.
+    /// </summary>
+    private protected async Task<string> ResolvePrefixAsync(EtcdConnection connection, string prefix, CancellationToken cancellation)
+    {
+        if (Resource is null)
+        {
+            if (Namespace is not null)
+            {
+                throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument, "-Namespace goes with -Resource.",
+                    Namespace, "Add -Resource (pods, deployments.apps, ...), or give the namespace in -Prefix.");
+            }
+
+            if (await KubernetesAddressing.SiblingWarningAsync(connection, prefix, Revision, cancellation).ConfigureAwait(false) is { } warning)
+            {
+                await WriteWarningAsync(warning).ConfigureAwait(false);
+            }
+
+            return prefix;
+        }
+
+        if (prefix.Length > 0)
+        {
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                "-Prefix and -Resource name the keys two ways: give one of them.", prefix, "Leave out -Prefix when you use -Resource and -Namespace.");
+        }
+
+        var resolved = await KubernetesAddressing.ResolveAsync(connection, Resource, Namespace, null, KubernetesPrefix, Revision, cancellation).ConfigureAwait(false);
+        return resolved.KeyText;
+    }
+
     /// <summary>The query for every key under <paramref name="prefix"/> at -Revision, with -KubernetesPrefix.</summary>
     private protected KeyQuery PrefixQuery(string prefix) => new()
     {

@@ -35,7 +35,8 @@ public sealed class MeasureEtcdKeyCommand : KeyspaceReadCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var query = PrefixQuery(Prefix) with { Serializable = Serializable };
+        var prefix = await ResolvePrefixAsync(connection, Prefix, cancellation).ConfigureAwait(false);
+        var query = PrefixQuery(prefix) with { Serializable = Serializable };
         var meter = new KeyUsageMeter(connection, query, Enum.Parse<KeyGrouping>(By, ignoreCase: true), Depth)
         {
             Progress = p => ReportProgress(KeyReadProgress.For(3, Activity, p)),

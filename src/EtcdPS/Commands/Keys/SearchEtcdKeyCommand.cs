@@ -37,7 +37,8 @@ public sealed class SearchEtcdKeyCommand : KeyspaceReadCmdlet
     {
         var matches = Matcher();
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var search = new KeySearch(connection, PrefixQuery(Prefix), matches, InValue)
+        var prefix = await ResolvePrefixAsync(connection, Prefix, cancellation).ConfigureAwait(false);
+        var search = new KeySearch(connection, PrefixQuery(prefix), matches, InValue)
         {
             Progress = p => ReportProgress(KeyReadProgress.For(2, Activity, p)),
         };

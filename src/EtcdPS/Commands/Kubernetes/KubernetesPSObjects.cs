@@ -1,18 +1,12 @@
 using System.Management.Automation;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using YamlDotNet.Serialization;
 
 namespace EtcdPS.Commands.Kubernetes;
 
 /// <summary>Turns decoded objects into PowerShell objects (nested PSObjects) and YAML.</summary>
 internal static class KubernetesPSObjects
 {
-    private static readonly ISerializer s_yaml = new SerializerBuilder()
-        .WithQuotingNecessaryStrings()
-        .DisableAliases()
-        .Build();
-
     /// <summary>
     /// The object with its top-level fields (metadata, spec, status, data, ...) as properties holding nested
     /// PSObjects, so <c>$o.spec.replicas</c> and <c>$o.metadata.labels.app</c> work.
@@ -68,8 +62,9 @@ internal static class KubernetesPSObjects
     // table for every field of every object, which cost more than building the object (Get-EtcdKey -Decode).
     private static readonly IReadOnlySet<string> s_objectProperties = PropertyNames(typeof(KubernetesObject));
 
+    /// <summary>The object as <c>kubectl get -o yaml</c> prints it.</summary>
     public static string ToYaml(KubernetesObject obj) =>
-        s_yaml.Serialize(ToPlain(obj.Content ?? JsonNode.Parse(EncryptedJson(obj))));
+        Engine.Kubernetes.KubectlYaml.Write(obj.Content ?? JsonNode.Parse(EncryptedJson(obj)));
 
     public static string EncryptedJson(KubernetesObject obj) => new JsonObject
     {
@@ -101,6 +96,9 @@ internal static class KubernetesPSObjects
                     ps.Properties.Add(new PSNoteProperty(unique, ToPS(value)), preValidated: true);
                 }
 
+                // Each object needs its own member: PowerShell binds a code method to the object it is added to.
+                ps.Methods.Add((PSMethodInfo)KubernetesFieldText.ToStringMethod.Copy(), preValidated: true);
+
                 return ps;
             case JsonArray a:
                 return a.Select(ToPS).ToArray();
@@ -108,14 +106,6 @@ internal static class KubernetesPSObjects
                 return Scalar((JsonValue)node);
         }
     }
-
-    private static object? ToPlain(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonObject o => o.ToDictionary(p => p.Key, p => ToPlain(p.Value)),
-        JsonArray a => a.Select(ToPlain).ToList(),
-        _ => Scalar((JsonValue)node),
-    };
 
     private static object? Scalar(JsonValue value)
     {

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EtcdPS.Engine.Kubernetes;
+using EtcdPS.Commands.Keys;
 using EtcdPS.Engine.Watch;
 
 namespace EtcdPS.Commands.Watch;
@@ -7,14 +8,24 @@ namespace EtcdPS.Commands.Watch;
 /// <summary>
 /// <para type="synopsis">Lists the keys added, modified and deleted under a prefix between two revisions, without reading any value.</para>
 /// </summary>
-[Cmdlet(VerbsData.Compare, "EtcdRevision")]
+[Cmdlet(VerbsData.Compare, "EtcdRevision", DefaultParameterSetName = "Prefix")]
 [OutputType(typeof(EtcdRevisionChange))]
 public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Prefix")]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesResourceCompleter))]
+    public string? Resource { get; set; }
+
+    [Parameter(ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    public string? Namespace { get; set; }
 
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateRange(1, long.MaxValue)]
@@ -48,6 +59,7 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        await ResolvePrefixAsync(connection, cancellation).ConfigureAwait(false);
         var wanted = new HashSet<EtcdChangeType>(ChangeType ?? Enum.GetValues<EtcdChangeType>());
         var activity = $"Comparing '{Prefix}' between revisions {From} and {(To == 0 ? "now" : To)}";
         var found = 0;
@@ -72,4 +84,15 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
         ReportProgress(new ProgressRecord(2, activity, "done") { RecordType = ProgressRecordType.Completed });
     }
 
+    private async Task ResolvePrefixAsync(EtcdConnection connection, CancellationToken cancellation)
+    {
+        if (Resource is not null)
+        {
+            Prefix = (await KubernetesAddressing.ResolveAsync(connection, Resource, Namespace, null, null, To, cancellation).ConfigureAwait(false)).KeyText;
+        }
+        else if (await KubernetesAddressing.SiblingWarningAsync(connection, Prefix, To, cancellation).ConfigureAwait(false) is { } warning)
+        {
+            await WriteWarningAsync(warning).ConfigureAwait(false);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EtcdPS.Engine.Kubernetes;
+using EtcdPS.Commands.Keys;
 using EtcdPS.Engine.Watch;
 
 namespace EtcdPS.Commands.Watch;
@@ -7,14 +8,28 @@ namespace EtcdPS.Commands.Watch;
 /// <summary>
 /// <para type="synopsis">Lists every stored version of a key, newest first, with its deletions and re-creations, down to the compaction horizon.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "EtcdKeyHistory")]
+[Cmdlet(VerbsCommon.Get, "EtcdKeyHistory", DefaultParameterSetName = "Key")]
 [OutputType(typeof(EtcdKeyVersion))]
 public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Key")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesResourceCompleter))]
+    public string? Resource { get; set; }
+
+    [Parameter(ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
 
     [Parameter]
     public SwitchParameter Diff { get; set; }
@@ -36,10 +51,15 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+        if (Resource is not null)
+        {
+            Key = (await KubernetesAddressing.ResolveAsync(connection, Resource, Namespace, Name, null, 0, cancellation).ConfigureAwait(false)).KeyText;
+        }
+
         var reader = new KeyHistoryReader(connection, Key);
         try
         {
-            var versions = reader.ReadAsync(false, cancellation);
+            var versions = KeyHistoryNoOps.MarkAsync(reader.ReadAsync(false, cancellation), cancellation);
             if (Diff)
             {
                 versions = ValueDiff.AttachAsync(versions, DiffOptions.From(IgnoreField, ShowSecret, raw: Raw), cancellation);

@@ -23,6 +23,9 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter ByResource { get; set; }
 
+    [Parameter]
+    public SwitchParameter ByManager { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = ContinuousSet)]
     public SwitchParameter Continuous { get; set; }
 
@@ -40,7 +43,7 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         if (Continuous)
         {
-            await foreach (var rate in RevisionRateSampler.ContinuousAsync(connection, Interval, ByResource, cancellation).ConfigureAwait(false))
+            await foreach (var rate in RevisionRateSampler.ContinuousAsync(connection, Interval, ByResource, cancellation, ByManager).ConfigureAwait(false))
             {
                 await WriteObjectAsync(rate).ConfigureAwait(false);
             }
@@ -54,7 +57,7 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
             PercentComplete = (int)Math.Clamp(100 * p.Elapsed.TotalMilliseconds / p.Total.TotalMilliseconds, 0, 100),
             SecondsRemaining = (int)Math.Ceiling((p.Total - p.Elapsed).TotalSeconds),
         }));
-        var result = await RevisionRateSampler.MeasureAsync(connection, Interval, Duration, ByResource, progress, cancellation).ConfigureAwait(false);
+        var result = await RevisionRateSampler.MeasureAsync(connection, Interval, Duration, ByResource, progress, cancellation, ByManager).ConfigureAwait(false);
         ReportProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
         await WriteObjectAsync(result).ConfigureAwait(false);
     }

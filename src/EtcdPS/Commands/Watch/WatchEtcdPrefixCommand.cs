@@ -2,6 +2,7 @@ using System.Text;
 using System.Management.Automation;
 using EtcdPS.Engine.Kubernetes;
 using EtcdPS.Engine;
+using EtcdPS.Commands.Keys;
 using EtcdPS.Engine.Watch;
 using EtcdPS.Engine.Keys;
 
@@ -26,6 +27,20 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesResourceCompleter))]
+    public string? Resource { get; set; }
+
+    [Parameter(ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter(ParameterSetName = "Resource")]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
 
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
@@ -76,6 +91,17 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
 
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var isKey = ParameterSetName == KeySet;
+        if (Resource is not null)
+        {
+            var resolved = await KubernetesAddressing.ResolveAsync(connection, Resource, Namespace, Name, null, 0, cancellation).ConfigureAwait(false);
+            isKey = resolved.IsSingleObject;
+            (Key, Prefix) = (resolved.KeyText, resolved.KeyText);
+        }
+        else if (!isKey && await KubernetesAddressing.SiblingWarningAsync(connection, Prefix, 0, cancellation).ConfigureAwait(false) is { } warning)
+        {
+            await WriteWarningAsync(warning).ConfigureAwait(false);
+        }
+
         var key = Encoding.UTF8.GetBytes(isKey ? Key : Prefix);
         var types = EventType ?? ["Put", "Delete"];
         var watcher = new ResumingWatcher(connection, new WatchOptions
