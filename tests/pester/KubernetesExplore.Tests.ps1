@@ -150,19 +150,14 @@ Describe 'Decoded objects that read well' {
 
 Describe 'Who writes what: no-op writes and field managers' {
     BeforeAll {
-        $codec = [EtcdPS.KubernetesObject].Assembly.GetType('EtcdPS.Engine.Kubernetes.KubernetesProtobufCodec', $true)
-        function ConvertTo-K8sBytes([string] $Json) {
-            $arguments = [object[]]::new(1)
-            $arguments[0] = [System.Text.Json.Nodes.JsonNode]::Parse($Json)
-            , $codec.GetMethod('Encode').Invoke($null, $arguments)
-        }
         function New-ConfigMap([string] $Value, [object[]] $Managers) {
             $fields = $Managers | ForEach-Object {
                 @{ manager = $_[0]; operation = 'Update'; apiVersion = 'v1'; time = $_[1]; fieldsType = 'FieldsV1'; fieldsV1 = @{ 'f:data' = @{ ".$($_[0])" = @{} } } }
             }
             $object = @{ kind = 'ConfigMap'; apiVersion = 'v1'; data = @{ v = $Value }
                 metadata = @{ name = 'who'; namespace = 'noop-test'; managedFields = @($fields) } }
-            ConvertTo-K8sBytes ($object | ConvertTo-Json -Depth 10 -Compress)
+            # The bytes the API server stores: protobuf, as ConvertTo-EtcdValue writes them.
+            , (ConvertTo-EtcdValue ($object | ConvertTo-Json -Depth 10 -Compress))
         }
         $script:key = '/registry/configmaps/noop-test/who'
         $script:start = (Get-EtcdStatus | Select-Object -First 1).Revision

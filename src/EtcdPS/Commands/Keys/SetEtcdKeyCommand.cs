@@ -33,7 +33,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Leases.LeaseIdTransformation]
-    [ArgumentCompleter(typeof(Leases.LeaseCompleter))]
+    [ArgumentCompleter(typeof(LeaseCompleter))]
     public long Lease { get; set; }
 
     [Parameter(ValueFromPipeline = true, DontShow = true)]

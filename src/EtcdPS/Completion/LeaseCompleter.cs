@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using Etcdserverpb;
 
-namespace EtcdPS.Commands.Leases;
+namespace EtcdPS.Completion;
 
 /// <summary>Completes lease ids (as 0x hex literals, which PowerShell reads as numbers) from the cluster's lease list.</summary>
 public sealed class LeaseCompleter : IArgumentCompleter

@@ -3,10 +3,10 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using Etcdserverpb;
 
-namespace EtcdPS.Commands.Auth;
+namespace EtcdPS.Completion;
 
-/// <summary>Completes etcd user names from the cluster's user list (needs a user allowed to list users).</summary>
-public sealed class UserNameCompleter : IArgumentCompleter
+/// <summary>Completes etcd role names from the cluster's role list (needs a user allowed to list roles).</summary>
+public sealed class RoleNameCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -14,11 +14,11 @@ public sealed class UserNameCompleter : IArgumentCompleter
     {
         var pattern = CompleterText.StartsWith(wordToComplete);
         return CompleterConnection.Ask(fakeBoundParameters, async (connection, cancellation) =>
-                (IReadOnlyList<string>)(await connection.CallAsync((c, o) => c.Auth.UserListAsync(new AuthUserListRequest(), o).ResponseAsync, cancellation)
-                    .ConfigureAwait(false)).Users.ToArray())
+                (IReadOnlyList<string>)(await connection.CallAsync((c, o) => c.Auth.RoleListAsync(new AuthRoleListRequest(), o).ResponseAsync, cancellation)
+                    .ConfigureAwait(false)).Roles.ToArray())
             .Where(n => pattern.IsMatch(n))
             .Order(StringComparer.Ordinal)
-            .Select(n => CompleterText.Result(n, $"etcd user {n}"))
+            .Select(n => CompleterText.Result(n, $"etcd role {n}"))
             .ToArray();
     }
 }

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using EtcdPS.Engine.Cluster;
 
-namespace EtcdPS.Commands.Cluster;
+namespace EtcdPS.Completion;
 
 /// <summary>Completes metric names from the metrics of the connection's first endpoint (one read, bounded in time).</summary>
 public sealed class MetricNameCompleter : IArgumentCompleter

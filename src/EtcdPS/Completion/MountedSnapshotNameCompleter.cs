@@ -2,7 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace EtcdPS.Commands.Snapshots;
+namespace EtcdPS.Completion;
 
 /// <summary>Completes the names of this session's mounted snapshots.</summary>
 public sealed class MountedSnapshotNameCompleter : IArgumentCompleter
