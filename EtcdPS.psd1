@@ -36,6 +36,9 @@
         'ConvertFrom-EtcdValue'
         'Start-EtcdLab'
         'Stop-EtcdLab'
+        'Get-EtcdLab'
+        'Stop-EtcdLabMember'
+        'Start-EtcdLabMember'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -88,6 +88,16 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// <summary>Asks ShouldContinue on the pipeline thread (extra confirmation, e.g. without -Force).</summary>
     protected Task<bool> ShouldContinueAsync(string query, string caption) => Post(() => ShouldContinue(query, caption));
 
+    /// <summary>
+    /// Tells the user what was done, like Write-Host: an information record tagged PSHOST, shown in the console,
+    /// kept out of the output (and so out of a script's JSON), silenced with -InformationAction Ignore or 6>$null.
+    /// </summary>
+    protected Task WriteHostAsync(string text) => Post(() =>
+    {
+        WriteInformation(new HostInformationMessage { Message = text }, ["PSHOST"]);
+        return true;
+    });
+
     /// <summary>Resolves a PowerShell path (relative, ~, PSDrive) to a file system path on the pipeline thread, which owns the session state.</summary>
     protected Task<string> ResolvePathAsync(string path) => Post(() => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 
