@@ -16,28 +16,12 @@ internal static class ClusterInspector
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         var members = allMembers ? await ListMembersAsync(connection, cancellation).ConfigureAwait(false) : null;
-        var target = connection;
-        if (members is not null)
+        var names = members?.ToDictionary(m => m.Id, m => m.Name);
+        var endpoints = members is null ? null : MemberFanOut.ClientUrls(members);
+        await foreach (var status in MemberFanOut.AskEachAsync(connection, endpoints, (target, client, token) => StatusOfAsync(target, client, names, token),
+            cancellation).ConfigureAwait(false))
         {
-            var urls = members.SelectMany(m => m.ClientUrls.Take(1)).ToArray();
-            target = connection.WithEndpoints(urls);
-        }
-
-        try
-        {
-            var names = members?.ToDictionary(m => m.Id, m => m.Name);
-            var work = target.Clients.Select(c => StatusOfAsync(target, c, names, cancellation)).ToArray();
-            foreach (var task in work)
-            {
-                yield return await task.ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (!ReferenceEquals(target, connection))
-            {
-                target.Dispose();
-            }
+            yield return status;
         }
     }
 
@@ -45,23 +29,10 @@ internal static class ClusterInspector
     public static async IAsyncEnumerable<EtcdHealth> CheckHealthAsync(EtcdConnection connection, bool allMembers,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
-        var target = allMembers
-            ? connection.WithEndpoints((await ListMembersAsync(connection, cancellation).ConfigureAwait(false)).SelectMany(m => m.ClientUrls.Take(1)))
-            : connection;
-        try
+        var endpoints = allMembers ? MemberFanOut.ClientUrls(await ListMembersAsync(connection, cancellation).ConfigureAwait(false)) : null;
+        await foreach (var health in MemberFanOut.AskEachAsync(connection, endpoints, HealthOfAsync, cancellation).ConfigureAwait(false))
         {
-            var work = target.Clients.Select(c => HealthOfAsync(target, c, cancellation)).ToArray();
-            foreach (var task in work)
-            {
-                yield return await task.ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (!ReferenceEquals(target, connection))
-            {
-                target.Dispose();
-            }
+            yield return health;
         }
     }
 

@@ -3,7 +3,10 @@ using Grpc.Core;
 
 namespace EtcdPS;
 
-/// <summary>Stable error identifiers. Scripts can match on these; they never change meaning.</summary>
+/// <summary>
+/// Stable error identifiers, all of them in this one class (each one is explained in docs/about_EtcdPS_Errors.md).
+/// Scripts can match on these; they never change meaning.
+/// </summary>
 public static class EtcdErrorIds
 {
 #pragma warning disable CS1591 // the names are the documentation
@@ -18,6 +21,14 @@ public static class EtcdErrorIds
     public const string KeyNotFound = "EtcdKeyNotFound";
     public const string NoSpace = "EtcdNoSpace";
     public const string StaleWrite = "EtcdStaleWrite";
+    public const string KeyExists = "EtcdKeyExists";
+    public const string KubernetesWriteNeedsForce = "EtcdKubernetesWriteNeedsForce";
+    public const string FileExists = "EtcdFileExists";
+    public const string SnapshotChecksumMismatch = "EtcdSnapshotChecksumMismatch";
+    public const string SnapshotFailed = "EtcdSnapshotFailed";
+    public const string LeaseNotFound = "EtcdLeaseNotFound";
+    public const string NothingToCompact = "EtcdNothingToCompact";
+    public const string EndpointNotMember = "EtcdEndpointNotMember";
     public const string ValueNotDecodable = "EtcdValueNotDecodable";
     public const string InvalidEndpoint = "EtcdInvalidEndpoint";
     public const string CertificateNotFound = "EtcdCertificateNotFound";

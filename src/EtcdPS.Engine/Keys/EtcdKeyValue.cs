@@ -68,7 +68,7 @@ public sealed partial class EtcdKeyValue
             Version = kv.Version,
             Lease = kv.Lease,
             Revision = revision,
-            KubernetesParts = KubernetesKey.Parse(key, kubernetesPrefixes ?? KubernetesKey.DefaultPrefixes),
+            KubernetesParts = KubernetesKey.Parse(key, kubernetesPrefixes ?? KubernetesPrefixes.Default),
         };
     }
 

@@ -18,7 +18,7 @@ internal sealed class KeySearch(EtcdConnection connection, KeyQuery query, Func<
 
     public async IAsyncEnumerable<EtcdKeyValue> SearchAsync([EnumeratorCancellation] CancellationToken cancellation)
     {
-        var prefixes = query.KubernetesPrefixes ?? KubernetesKey.DefaultPrefixes;
+        var prefixes = query.KubernetesPrefixes ?? KubernetesPrefixes.Default;
         var reader = Reader;
         await foreach (var kv in reader.ReadRawAsync(cancellation).ConfigureAwait(false))
         {

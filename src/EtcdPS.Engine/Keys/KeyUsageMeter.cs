@@ -23,7 +23,7 @@ internal sealed class KeyUsageMeter(EtcdConnection connection, KeyQuery query, K
 {
     private const string NotKubernetes = "(none)";
     private const string ClusterScoped = "(cluster)";
-    private readonly IReadOnlyList<string> _prefixes = query.KubernetesPrefixes ?? KubernetesKey.DefaultPrefixes;
+    private readonly IReadOnlyList<string> _prefixes = query.KubernetesPrefixes ?? KubernetesPrefixes.Default;
     private RevisionPinnedRangeReader? _reader;
 
     /// <summary>The reader behind the measure: its revision and request count.</summary>

@@ -158,7 +158,7 @@ internal static class KeyWriter
         var currentMod = current?.ModRevision ?? 0;
         if (write.ExpectedVersion == 0 && current is not null)
         {
-            return new EtcdException(EtcdMaintenanceErrorIds.KeyExists, EtcdErrorCategory.ResourceExists,
+            return new EtcdException(EtcdErrorIds.KeyExists, EtcdErrorCategory.ResourceExists,
                 $"The key '{target}' exists already (ModRevision {currentMod}); nothing was written.", target,
                 "Leave out -ExpectedVersion 0 to overwrite it, or pick another key.") { Revision = currentMod };
         }

@@ -82,7 +82,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         }
     }
 
-    private static IReadOnlyList<string> KubernetesPrefixesDefault => Kubernetes.KubernetesKey.DefaultPrefixes;
+    private static IReadOnlyList<string> KubernetesPrefixesDefault => Kubernetes.KubernetesPrefixes.Default;
 
     /// <summary>The keys as etcd sent them, for callers that only need sizes or names.</summary>
     public async IAsyncEnumerable<KeyValue> ReadRawAsync([EnumeratorCancellation] CancellationToken cancellation)

@@ -9,9 +9,6 @@ internal readonly record struct KubernetesKey(string Group, string Resource, str
 {
     public static readonly KubernetesKey None = new(string.Empty, string.Empty, string.Empty, string.Empty);
 
-    /// <summary>Prefixes the API server uses: the default, and OpenShift's (Kubernetes and OpenShift resources).</summary>
-    public static readonly string[] DefaultPrefixes = ["/registry/", "/kubernetes.io/", "/openshift.io/"];
-
     public bool IsKubernetes => Resource.Length > 0;
 
     // Storage names that differ from the API resource, and built-in resources stored without their group segment.
@@ -80,7 +77,7 @@ internal readonly record struct KubernetesKey(string Group, string Resource, str
     };
 
     /// <summary>Parses a key with the default prefixes (/registry, /kubernetes.io).</summary>
-    public static KubernetesKey Parse(string key) => Parse(key, DefaultPrefixes);
+    public static KubernetesKey Parse(string key) => Parse(key, KubernetesPrefixes.Default);
 
     /// <summary>Parses a key under one of the given prefixes (each ending in '/').</summary>
     public static KubernetesKey Parse(string key, IReadOnlyList<string> prefixes)

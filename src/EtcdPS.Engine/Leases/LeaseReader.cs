@@ -24,7 +24,7 @@ internal static class LeaseReader
             {
                 if (!listAll)
                 {
-                    yield return Outcome<EtcdLease>.Failed(new EtcdException(EtcdMaintenanceErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
+                    yield return Outcome<EtcdLease>.Failed(new EtcdException(EtcdErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
                         $"There is no lease {MemberIds.LeaseToHex(id)} ({id}); it expired or was revoked.", MemberIds.LeaseToHex(id),
                         "Get-EtcdLease without -Id lists the leases that exist."));
                 }

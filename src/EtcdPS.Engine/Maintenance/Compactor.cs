@@ -54,7 +54,7 @@ internal static class Compactor
                 if (later == current)
                 {
                     // With no write in the sample there is no rate to extrapolate from; guessing could drop all history.
-                    throw new EtcdException(EtcdMaintenanceErrorIds.NothingToCompact, EtcdErrorCategory.InvalidOperation,
+                    throw new EtcdException(EtcdErrorIds.NothingToCompact, EtcdErrorCategory.InvalidOperation,
                         $"No write happened during the {older.Sample.TotalSeconds:0.#} s sample, so the revision written {older.Age} ago cannot be estimated.",
                         connection.Name, "Sample longer with -SampleDuration, or give -Revision or -KeepRevisions.");
                 }
@@ -76,7 +76,7 @@ internal static class Compactor
         if (revision <= previous || revision < 1)
         {
             var explicitRevision = target is CompactionTarget.Exact;
-            throw new EtcdException(explicitRevision ? EtcdErrorIds.RevisionCompacted : EtcdMaintenanceErrorIds.NothingToCompact,
+            throw new EtcdException(explicitRevision ? EtcdErrorIds.RevisionCompacted : EtcdErrorIds.NothingToCompact,
                 EtcdErrorCategory.InvalidOperation,
                 previous > 0
                     ? $"History below revision {previous} was already compacted; revision {revision} adds nothing to compact."

@@ -36,7 +36,7 @@ internal static class Defragmenter
                 var member = members.FirstOrDefault(m => string.Equals(m.Name, wanted, StringComparison.OrdinalIgnoreCase)
                     || m.ClientUrls.Any(u => SameEndpoint(u, wanted)));
                 var url = own ?? member?.ClientUrls.FirstOrDefault()
-                    ?? throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
+                    ?? throw new EtcdException(EtcdErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
                         $"'{wanted}' is neither a member name nor a client URL of this cluster.", wanted,
                         "Get-EtcdMember lists the members with their names and client URLs.");
                 chosen.Add(url);
@@ -44,20 +44,20 @@ internal static class Defragmenter
         }
         else if (allMembers)
         {
-            chosen.AddRange(members.Where(m => m.ClientUrls.Length > 0).Select(m => m.ClientUrls[0]));
+            chosen.AddRange(MemberFanOut.ClientUrls(members));
         }
         else
         {
             chosen.AddRange(connection.Endpoints);
         }
 
-        using var target = connection.WithEndpoints(chosen.Distinct(StringComparer.OrdinalIgnoreCase));
+        // The plan is a read: the members are asked for their status in parallel.
         var plan = new List<DefragTarget>();
-        foreach (var client in target.Clients)
+        await foreach (var (client, status) in MemberFanOut.AskEachAsync(connection, chosen.Distinct(StringComparer.OrdinalIgnoreCase),
+            async (target, client, token) => (client.Name, await StatusAsync(target, client, token).ConfigureAwait(false)), cancellation).ConfigureAwait(false))
         {
-            var status = await StatusAsync(target, client, cancellation).ConfigureAwait(false);
             var memberId = MemberIds.ToHex(status.Header.MemberId);
-            plan.Add(new DefragTarget(client.Name, memberId, members.FirstOrDefault(m => m.Id == memberId)?.Name,
+            plan.Add(new DefragTarget(client, memberId, members.FirstOrDefault(m => m.Id == memberId)?.Name,
                 status.Leader == status.Header.MemberId, status.DbSize, status.DbSizeInUse));
         }
 
@@ -72,16 +72,10 @@ internal static class Defragmenter
     public static async IAsyncEnumerable<Outcome<EtcdDefragResult>> DefragmentAsync(EtcdConnection connection, IReadOnlyList<DefragTarget> plan,
         Func<DefragTarget, Task<bool>> approve, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        using var target = connection.WithEndpoints(plan.Select(p => p.Endpoint));
-        foreach (var member in plan)
+        await foreach (var outcome in MemberFanOut.InTurnAsync(connection, plan.Select(p => p.Endpoint).ToArray(), i => approve(plan[i]),
+            (target, client, i, token) => DefragmentOneAsync(target, client, plan[i], timeout, token), cancellation).ConfigureAwait(false))
         {
-            if (!await approve(member).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            var client = target.Clients.First(c => c.Name == member.Endpoint);
-            yield return await DefragmentOneAsync(target, client, member, timeout, cancellation).ConfigureAwait(false);
+            yield return outcome;
         }
     }
 

@@ -25,7 +25,7 @@ internal static class SnapshotWriter
     {
         if (File.Exists(path) && !overwrite)
         {
-            throw new EtcdException(EtcdMaintenanceErrorIds.FileExists, EtcdErrorCategory.ResourceExists,
+            throw new EtcdException(EtcdErrorIds.FileExists, EtcdErrorCategory.ResourceExists,
                 $"The file '{path}' exists already; it was left untouched.", path, "Give another -Path, or -Force to replace it.");
         }
 
@@ -49,7 +49,7 @@ internal static class SnapshotWriter
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(partial);
-            throw new EtcdException(EtcdMaintenanceErrorIds.SnapshotFailed, EtcdErrorCategory.ResourceUnavailable,
+            throw new EtcdException(EtcdErrorIds.SnapshotFailed, EtcdErrorCategory.ResourceUnavailable,
                 $"The snapshot could not be written to '{path}': {ex.Message}", path,
                 "Check that the folder exists, is writable and has room for the whole database.", ex);
         }
@@ -70,7 +70,7 @@ internal static class SnapshotWriter
                 || string.Equals(c.Address.Authority, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)).ToArray();
         if (candidates.Count == 0)
         {
-            throw new EtcdException(EtcdMaintenanceErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
+            throw new EtcdException(EtcdErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
                 $"'{endpoint}' is not one of the connection's endpoints ({string.Join(", ", connection.Endpoints)}).", endpoint,
                 "Give one of the connection's endpoints, or connect to that member first.");
         }
@@ -130,7 +130,7 @@ internal static class SnapshotWriter
 
         if (tailLength < HashLength)
         {
-            throw new EtcdException(EtcdMaintenanceErrorIds.SnapshotFailed, EtcdErrorCategory.InvalidData,
+            throw new EtcdException(EtcdErrorIds.SnapshotFailed, EtcdErrorCategory.InvalidData,
                 $"The snapshot stream from {client.Name} ended after {received} bytes, too short to hold etcd's checksum.", client.Name,
                 "Try again, or take the snapshot from another member with -Endpoint.");
         }
@@ -138,7 +138,7 @@ internal static class SnapshotWriter
         var computed = hash.GetHashAndReset();
         if (!CryptographicOperations.FixedTimeEquals(computed, tail))
         {
-            throw new EtcdException(EtcdMaintenanceErrorIds.SnapshotChecksumMismatch, EtcdErrorCategory.InvalidData,
+            throw new EtcdException(EtcdErrorIds.SnapshotChecksumMismatch, EtcdErrorCategory.InvalidData,
                 $"The snapshot from {client.Name} is corrupt: its sha256 trailer does not match the {received - HashLength} bytes received.",
                 client.Name, "Try again, or take the snapshot from another member with -Endpoint.");
         }

@@ -139,7 +139,7 @@ internal static class RevisionRateSampler
 
     private static string TopSegment(string key)
     {
-        if (KubernetesKey.DefaultPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
+        if (KubernetesPrefixes.IsKubernetesKey(key))
         {
             return key[..(key.IndexOf('/', 1) + 1)];
         }

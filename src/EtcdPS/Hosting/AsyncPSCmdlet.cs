@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using EtcdPS.Engine;
 
 namespace EtcdPS.Hosting;
 
@@ -47,24 +48,42 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         Post(() => { WriteObject(value, enumerate); return true; });
 
     /// <summary>
-    /// Writes objects in one hand-off to the pipeline thread, in order, each through <paramref name="convert"/> (run
-    /// on the pipeline thread); an <see cref="EtcdException"/> among them is written as a non-terminating error at its place.
+    /// The one way per-item results reach the pipeline: each value is written as an object and each failure as a
+    /// non-terminating error (its ErrorId, category, target and recommended action come from the <see cref="EtcdException"/>),
+    /// in the order the engine yielded them. Returns how many values were written.
     /// </summary>
-    protected Task WriteObjectsAndErrorsAsync(IEnumerable<object?> items, Func<object?, object?> convert) => Post(() =>
+    private protected async Task<long> WriteOutcomesAsync<T>(IAsyncEnumerable<Outcome<T>> outcomes, CancellationToken cancellation)
     {
-        foreach (var item in items)
+        long written = 0;
+        await foreach (var outcome in outcomes.WithCancellation(cancellation).ConfigureAwait(false))
         {
-            if (item is EtcdException error)
+            written += await WriteOutcomesAsync([outcome], static value => value).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Writes a batch of outcomes in one hand-off to the pipeline thread (see <see cref="WriteOutcomesAsync{T}(IAsyncEnumerable{Outcome{T}}, CancellationToken)"/>),
+    /// each value through <paramref name="convert"/>, run on the pipeline thread. Returns how many values were written.
+    /// </summary>
+    private protected Task<int> WriteOutcomesAsync<T>(IReadOnlyList<Outcome<T>> batch, Func<T, object?> convert) => Post(() =>
+    {
+        var written = 0;
+        foreach (var outcome in batch)
+        {
+            if (outcome.Error is { } error)
             {
                 WriteError(ErrorRecords.From(error));
             }
             else
             {
-                WriteObject(convert(item));
+                WriteObject(convert(outcome.Value!));
+                written++;
             }
         }
 
-        return true;
+        return written;
     });
 
     /// <summary>Writes a non-terminating error.</summary>

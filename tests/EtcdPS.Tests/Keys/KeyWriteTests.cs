@@ -133,6 +133,23 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
     }
 
     [Fact]
+    public void OpenShift_keys_are_guarded_like_the_ones_reads_recognise()
+    {
+        Connect();
+        _raw.Put("/openshift.io/routes/default/guarded", "original");
+        // Reads know the key as a Kubernetes object's ...
+        Assert.Equal("default/guarded", _pwsh.Run("Get-EtcdKey /openshift.io/routes/default/guarded | ForEach-Object { \"$($_.Namespace)/$($_.Name)\" }").Single().BaseObject);
+        // ... so writes guard it too.
+        var refused = _pwsh.Invoke("Set-EtcdKey /openshift.io/routes/default/guarded changed");
+        Assert.Equal("EtcdKubernetesWriteNeedsForce", refused.FirstErrorId);
+        Assert.Equal("EtcdKubernetesWriteNeedsForce", _pwsh.Invoke("Remove-EtcdKey /openshift.io/ -Prefix").FirstErrorId);
+        Assert.Equal("original", _raw.Get("/openshift.io/routes/default/guarded")!.Value.ToStringUtf8());
+
+        _pwsh.Run("Remove-EtcdKey /openshift.io/routes/default/guarded -Force -WarningAction SilentlyContinue");
+        Assert.Null(_raw.Get("/openshift.io/routes/default/guarded"));
+    }
+
+    [Fact]
     public void WhatIf_on_writes_leaves_the_data_byte_identical()
     {
         Connect();

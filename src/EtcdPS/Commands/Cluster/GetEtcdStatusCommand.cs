@@ -18,16 +18,6 @@ public sealed class GetEtcdStatusCommand : EtcdCmdlet
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        await foreach (var outcome in ClusterInspector.GetStatusAsync(connection, Cluster, cancellation).ConfigureAwait(false))
-        {
-            if (outcome.Error is { } error)
-            {
-                await WriteErrorAsync(error).ConfigureAwait(false);
-            }
-            else
-            {
-                await WriteObjectAsync(outcome.Value).ConfigureAwait(false);
-            }
-        }
+        await WriteOutcomesAsync(ClusterInspector.GetStatusAsync(connection, Cluster, cancellation), cancellation).ConfigureAwait(false);
     }
 }

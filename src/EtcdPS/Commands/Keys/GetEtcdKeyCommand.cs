@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EtcdPS.Engine;
 using EtcdPS.Engine.Keys;
 using EtcdPS.Engine.Kubernetes;
 
@@ -180,7 +181,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
         var before = decoding.Keys;
         await BatchedOutput.WriteAllAsync(
             decoding.DecodeAllAsync(items, cancellation),
-            (value, batch) => WriteObjectsAndErrorsAsync(batch ? (object?[])value! : [value], KeyValueDecoding.ForPipeline),
+            (value, batch) => WriteOutcomesAsync(batch ? (Outcome<EtcdKeyValue>[])value! : [(Outcome<EtcdKeyValue>)value!], KeyValueDecoding.ForPipeline),
             cancellation, DecodedBatch).ConfigureAwait(false);
         return decoding.Keys > before;
     }

@@ -1,4 +1,5 @@
 using EtcdPS.Engine.Keys;
+using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS.Commands.Keys;
 

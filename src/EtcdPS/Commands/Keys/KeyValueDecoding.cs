@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EtcdPS.Commands.Kubernetes;
+using EtcdPS.Engine;
 using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS.Commands.Keys;
@@ -32,9 +33,9 @@ internal sealed class KeyValueDecoding
 
     /// <summary>
     /// Decodes each key as it arrives (on the worker, so the pipeline thread only builds and hands on the objects).
-    /// A failure comes as an <see cref="EtcdException"/> item just before its key, which is still written.
+    /// A failure comes as a failed outcome just before its key, which is still written.
     /// </summary>
-    public async IAsyncEnumerable<object> DecodeAllAsync(IAsyncEnumerable<EtcdKeyValue> items,
+    public async IAsyncEnumerable<Outcome<EtcdKeyValue>> DecodeAllAsync(IAsyncEnumerable<EtcdKeyValue> items,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
         await foreach (var kv in items.WithCancellation(cancellation).ConfigureAwait(false))
@@ -42,10 +43,10 @@ internal sealed class KeyValueDecoding
             Keys++;
             if (Decode(kv) is { } error)
             {
-                yield return error;
+                yield return Outcome<EtcdKeyValue>.Failed(error);
             }
 
-            yield return kv;
+            yield return Outcome<EtcdKeyValue>.Ok(kv);
         }
     }
 
@@ -78,11 +79,11 @@ internal sealed class KeyValueDecoding
     /// The key as written to the pipeline, run on the pipeline thread: the PSObjects are built there, in the
     /// session's execution context, while the worker already decodes the next values.
     /// </summary>
-    public static object ForPipeline(object? item)
+    public static object ForPipeline(EtcdKeyValue kv)
     {
-        if (item is not EtcdKeyValue { Decoded: { } decoded } kv)
+        if (kv.Decoded is not { } decoded)
         {
-            return item!;
+            return kv;
         }
 
         // Wrapping the decoded object attaches its fields to it, so kv.Decoded.spec works as well as kv.spec.

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EtcdPS.Engine.Keys;
+using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS.Commands.Keys;
 
@@ -20,10 +21,10 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public byte[]? RawKey { get; set; }
 
-    /// <summary>The prefixes treated as Kubernetes' (default /registry/ and /kubernetes.io/).</summary>
+    /// <summary>The prefixes treated as Kubernetes' (default /registry/, /kubernetes.io/ and /openshift.io/).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(KeyCompleter))]
-    public string[] KubernetesPrefix { get; set; } = KubernetesWriteGuard.DefaultPrefixes;
+    public string[] KubernetesPrefix { get; set; } = [.. KubernetesPrefixes.Default];
 
     /// <summary>Write or delete under a Kubernetes prefix without the extra confirmation.</summary>
     [Parameter]
@@ -96,7 +97,7 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
                 await WriteObjectAsync(result.Previous, enumerate: true).ConfigureAwait(false);
             }
         }
-        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite or EtcdMaintenanceErrorIds.KeyExists)
+        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite or EtcdErrorIds.KeyExists)
         {
             await WriteErrorAsync(ex).ConfigureAwait(false);
         }

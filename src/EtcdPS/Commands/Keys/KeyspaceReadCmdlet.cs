@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EtcdPS.Engine.Keys;
+using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS.Commands.Keys;
 

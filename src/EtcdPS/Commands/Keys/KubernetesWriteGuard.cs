@@ -8,9 +8,6 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 internal static class KubernetesWriteGuard
 {
-    /// <summary>The prefixes the API server stores objects under, by default.</summary>
-    public static readonly string[] DefaultPrefixes = ["/registry/", "/kubernetes.io/"];
-
     public const string Warning =
         "This write goes straight to the etcd of a Kubernetes cluster and bypasses the API server: no validation, admission, RBAC or audit. "
         + "Prefer kubectl; keep a snapshot (Save-EtcdSnapshot) and the previous value (-PassThru) to undo it.";
@@ -30,7 +27,7 @@ internal static class KubernetesWriteGuard
         return !nonInteractive && !Console.IsInputRedirected;
     }
 
-    public static EtcdException NeedsForce(string target) => new(EtcdMaintenanceErrorIds.KubernetesWriteNeedsForce, EtcdErrorCategory.PermissionDenied,
+    public static EtcdException NeedsForce(string target) => new(EtcdErrorIds.KubernetesWriteNeedsForce, EtcdErrorCategory.PermissionDenied,
         $"'{target}' is under a Kubernetes prefix; writing it directly bypasses the API server. Nothing was written.", target,
         "Use kubectl if you can. Otherwise add -Force (non-interactive sessions need it) after taking a snapshot.");
 }

@@ -35,17 +35,7 @@ public sealed class GetEtcdLeaseCommand : EtcdCmdlet
             }
         }
 
-        await foreach (var outcome in LeaseReader.GetAsync(connection, ids, Keys, cancellation).ConfigureAwait(false))
-        {
-            if (outcome.Error is { } error)
-            {
-                await WriteErrorAsync(error).ConfigureAwait(false);
-            }
-            else
-            {
-                await WriteObjectAsync(outcome.Value).ConfigureAwait(false);
-            }
-        }
+        await WriteOutcomesAsync(LeaseReader.GetAsync(connection, ids, Keys, cancellation), cancellation).ConfigureAwait(false);
     }
 
     // Decimal digits are read as decimal (PowerShell already turned 0x literals into numbers);

@@ -43,6 +43,8 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var plan = await Defragmenter.PlanAsync(connection, _endpoints.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), Cluster, cancellation)
             .ConfigureAwait(false);
+        // Members are done one after the other and each approved one yields exactly one outcome before the next is
+        // asked about, so the members approved before this one are the members done.
         var done = 0;
         var progress = new ProgressRecord(2, "Invoke-EtcdDefragmentation", "Starting");
         async Task<bool> Approve(DefragTarget member)
@@ -55,21 +57,11 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
             progress.StatusDescription = $"Defragmenting {member} ({done + 1} of {plan.Count})";
             progress.PercentComplete = done * 100 / plan.Count;
             ReportProgress(progress);
+            done++;
             return true;
         }
 
-        await foreach (var outcome in Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, cancellation).ConfigureAwait(false))
-        {
-            done++;
-            if (outcome.Error is { } error)
-            {
-                await WriteErrorAsync(error).ConfigureAwait(false);
-            }
-            else
-            {
-                await WriteObjectAsync(outcome.Value).ConfigureAwait(false);
-            }
-        }
+        await WriteOutcomesAsync(Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, cancellation), cancellation).ConfigureAwait(false);
 
         progress.RecordType = ProgressRecordType.Completed;
         ReportProgress(progress);
