@@ -26,6 +26,9 @@ internal sealed record KeyRange(byte[] Start, byte[] End)
     /// <summary>One exact key.</summary>
     public static KeyRange Single(byte[] key) => new(key, []);
 
+    /// <summary>The whole keyspace, from the first key to the end (what etcdctl sends as <c>--from-key ""</c>).</summary>
+    public static KeyRange All { get; } = new(ToTheEnd, ToTheEnd);
+
     /// <summary>Every key that starts with <paramref name="prefix"/>; the empty prefix is the whole keyspace.</summary>
     public static KeyRange Prefix(byte[] prefix) =>
         prefix.Length == 0 ? new KeyRange(ToTheEnd, ToTheEnd) : new KeyRange(prefix, PrefixEnd(prefix));

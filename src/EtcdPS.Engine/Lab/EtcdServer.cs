@@ -45,7 +45,8 @@ internal sealed class EtcdServerMember
 
 /// <summary>
 /// Starts real etcd processes on free loopback ports with a temp data folder, waits until they serve,
-/// and kills exactly those processes at the end. The lab and every test that needs etcd use it.
+/// and kills exactly those processes at the end. The lab and every test that needs etcd use it; the faults tests
+/// inject (crash, freeze) live with the tests (tests/EtcdPS.Tests/Infrastructure/EtcdServerFaults.cs).
 /// </summary>
 internal sealed class EtcdServer : IDisposable
 {
@@ -193,48 +194,6 @@ internal sealed class EtcdServer : IDisposable
             DialTimeout = TimeSpan.FromSeconds(5),
         };
 
-    /// <summary>Kills one member at once (SIGKILL), like a crash.</summary>
-    public void Kill(int index)
-    {
-        var process = Members[index].Process;
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-    }
-
-    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) one member: a member that hangs without closing its sockets.</summary>
-    public void Signal(int index, bool stop)
-    {
-        if (Members[index].Process is { HasExited: false } process)
-        {
-            using var kill = Process.Start(new ProcessStartInfo("kill", [stop ? "-STOP" : "-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-            {
-                UseShellExecute = false,
-            });
-            kill?.WaitForExit(5_000);
-        }
-    }
-
-    /// <summary>Starts a killed member again with the same data folder and ports.</summary>
-    public async Task RestartAsync(int index, CancellationToken cancellation)
-    {
-        var member = Members[index];
-        Kill(index);
-        var args = member.Arguments.ToList();
-        var state = args.IndexOf("--initial-cluster-state");
-        if (state >= 0)
-        {
-            args[state + 1] = "existing";
-        }
-
-        member.Arguments.Clear();
-        member.Arguments.AddRange(args);
-        Launch(member, FindEtcd(Options.EtcdPath));
-        await WaitUntilReadyAsync(TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
-    }
-
     public void Dispose()
     {
         foreach (var member in Members)
@@ -243,7 +202,7 @@ internal sealed class EtcdServer : IDisposable
             {
                 if (member.Process is { HasExited: false } process)
                 {
-                    Signal(Members.ToList().IndexOf(member), stop: false);
+                    // SIGKILL ends a member frozen with SIGSTOP as well.
                     process.Kill(entireProcessTree: true);
                     process.WaitForExit(10_000);
                 }

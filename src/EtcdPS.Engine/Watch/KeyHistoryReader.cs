@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Engine.Watch;
 
@@ -135,8 +136,7 @@ internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
         {
             var watcher = new ResumingWatcher(connection, new WatchOptions
             {
-                Key = now is null ? ByteString.CopyFrom(0) : _key,
-                RangeEnd = now is null ? ByteString.CopyFrom(0) : ByteString.Empty,
+                Range = now is null ? KeyRange.All : KeyRange.Single(_key.ToByteArray()),
                 StartRevision = start,
                 StopAtRevision = now?.ModRevision ?? current,
             });

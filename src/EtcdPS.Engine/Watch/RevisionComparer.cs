@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Engine.Watch;
 
@@ -34,11 +35,10 @@ internal static class RevisionComparer
                 $"-From ({from}) must not be greater than -To ({to}).", from, "Swap -From and -To.");
         }
 
-        var key = prefix.Length == 0 ? ByteString.CopyFrom(0) : ByteString.CopyFromUtf8(prefix);
-        var end = WatchOptions.PrefixEnd(ByteString.CopyFromUtf8(prefix));
+        var range = KeyRange.Prefix(prefix);
         if (!wanted.Contains(EtcdChangeType.Deleted))
         {
-            await foreach (var change in ChangedOnlyAsync(connection, prefix, key, end, from, to, wanted, cancellation).ConfigureAwait(false))
+            await foreach (var change in ChangedOnlyAsync(connection, prefix, range, from, to, wanted, cancellation).ConfigureAwait(false))
             {
                 yield return change;
             }
@@ -46,8 +46,8 @@ internal static class RevisionComparer
             yield break;
         }
 
-        await using var before = RevisionReads.ListKeysAsync(connection, key, end, from, 0, prefix, cancellation).GetAsyncEnumerator(cancellation);
-        await using var after = RevisionReads.ListKeysAsync(connection, key, end, to, 0, prefix, cancellation).GetAsyncEnumerator(cancellation);
+        await using var before = RevisionReads.ListKeysAsync(connection, range, from, 0, prefix, cancellation).GetAsyncEnumerator(cancellation);
+        await using var after = RevisionReads.ListKeysAsync(connection, range, to, 0, prefix, cancellation).GetAsyncEnumerator(cancellation);
         var hasBefore = await before.MoveNextAsync().ConfigureAwait(false);
         var hasAfter = await after.MoveNextAsync().ConfigureAwait(false);
         while (hasBefore || hasAfter)
@@ -82,12 +82,12 @@ internal static class RevisionComparer
         }
     }
 
-    private static async IAsyncEnumerable<EtcdRevisionChange> ChangedOnlyAsync(EtcdConnection connection, string prefix, ByteString key,
-        ByteString end, long from, long to, IReadOnlySet<EtcdChangeType> wanted, [EnumeratorCancellation] CancellationToken cancellation)
+    private static async IAsyncEnumerable<EtcdRevisionChange> ChangedOnlyAsync(EtcdConnection connection, string prefix, KeyRange range,
+        long from, long to, IReadOnlySet<EtcdChangeType> wanted, [EnumeratorCancellation] CancellationToken cancellation)
     {
         // Fail early, like the full comparison would, when the earlier revision is compacted.
-        await RevisionReads.GetAtAsync(connection, key, from, prefix, cancellation, keysOnly: true).ConfigureAwait(false);
-        await foreach (var kv in RevisionReads.ListKeysAsync(connection, key, end, to, from + 1, prefix, cancellation).ConfigureAwait(false))
+        await RevisionReads.GetAtAsync(connection, ByteString.CopyFrom(range.Start), from, prefix, cancellation, keysOnly: true).ConfigureAwait(false);
+        await foreach (var kv in RevisionReads.ListKeysAsync(connection, range, to, from + 1, prefix, cancellation).ConfigureAwait(false))
         {
             var text = ValueKinds.KeyToText(kv.Key.Span);
             // Its state at 'from' (also for a key created after 'from': an earlier incarnation may have existed then).

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using EtcdPS.Engine.Kubernetes;
 using Google.Protobuf;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Engine.Watch;
 
@@ -102,8 +103,7 @@ internal static class RevisionRateSampler
         var counts = new Dictionary<(string Group, string Resource, string Namespace, string Prefix), long>();
         var watcher = new ResumingWatcher(connection, new WatchOptions
         {
-            Key = ByteString.CopyFrom(0),
-            RangeEnd = ByteString.CopyFrom(0),
+            Range = KeyRange.All,
             StartRevision = rate.StartRevision + 1,
             StopAtRevision = rate.EndRevision,
         });

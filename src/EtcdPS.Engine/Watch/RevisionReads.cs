@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Etcdserverpb;
 using Google.Protobuf;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Engine.Watch;
 
@@ -34,10 +35,11 @@ internal static class RevisionReads
     /// Keys (no values) in [key, rangeEnd) as they were at <paramref name="revision"/>, ascending by key. Every page is
     /// read at the same revision, so the listing is one consistent snapshot however long it takes.
     /// </summary>
-    public static async IAsyncEnumerable<Mvccpb.KeyValue> ListKeysAsync(EtcdConnection connection, ByteString key, ByteString rangeEnd,
+    public static async IAsyncEnumerable<Mvccpb.KeyValue> ListKeysAsync(EtcdConnection connection, KeyRange range,
         long revision, long minModRevision, string target, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        var start = key;
+        var start = ByteString.CopyFrom(range.Start);
+        var rangeEnd = ByteString.CopyFrom(range.End);
         while (true)
         {
             var request = new RangeRequest

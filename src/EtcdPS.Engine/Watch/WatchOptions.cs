@@ -1,15 +1,12 @@
 using EtcdPS.Engine.Keys;
-using Google.Protobuf;
 
 namespace EtcdPS.Engine.Watch;
 
 /// <summary>What to watch and how.</summary>
 internal sealed record WatchOptions
 {
-    /// <summary>The key, or the start of the range.</summary>
-    public required ByteString Key { get; init; }
-    /// <summary>End of the range (exclusive); empty for one key.</summary>
-    public ByteString RangeEnd { get; init; } = ByteString.Empty;
+    /// <summary>The keys to watch: one key, a prefix or the whole keyspace, the same type reads take.</summary>
+    public required KeyRange Range { get; init; }
     /// <summary>First revision to deliver; 0 means "changes after now".</summary>
     public long StartRevision { get; init; }
     public bool PrevKv { get; init; }
@@ -28,7 +25,4 @@ internal sealed record WatchOptions
     public TimeSpan ProbeAfter { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Further silence after the probe after which the stream is declared dead (a hung or partitioned member).</summary>
     public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>The range end that makes <paramref name="prefix"/> a prefix watch (all keys for an empty prefix).</summary>
-    public static ByteString PrefixEnd(ByteString prefix) => ByteString.CopyFrom(KeyRange.PrefixEnd(prefix.Span));
 }

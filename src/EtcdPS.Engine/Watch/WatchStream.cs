@@ -1,5 +1,6 @@
 using EtcdPS.Engine.Connection;
 using Etcdserverpb;
+using Google.Protobuf;
 using Grpc.Core;
 
 namespace EtcdPS.Engine.Watch;
@@ -25,8 +26,8 @@ internal sealed class WatchStream(ResumingWatcher owner, EndpointClient client, 
             _call = client.Watch.Watch(callOptions);
             var create = new WatchCreateRequest
             {
-                Key = owner.Options.Key,
-                RangeEnd = owner.Options.RangeEnd,
+                Key = ByteString.CopyFrom(owner.Options.Range.Start),
+                RangeEnd = ByteString.CopyFrom(owner.Options.Range.End),
                 StartRevision = startRevision,
                 PrevKv = owner.Options.PrevKv,
                 ProgressNotify = true,

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EtcdPS.Engine.Connection;
+using EtcdPS.Engine.Keys;
 using EtcdPS.Engine.Watch;
 using Google.Protobuf;
 
@@ -69,7 +70,7 @@ public sealed class TlsFileAndStreamTests(TlsEtcdFixture etcd) : IClassFixture<T
         var options = etcd.Server.ConnectionOptions(caPath: Pki.CaPath);
         var tls = TlsMaterial.Load(options);
         using var connection = new EtcdConnection(options, tls, [new EndpointClient(new Uri(etcd.Endpoint), tls, TimeSpan.FromSeconds(5))]);
-        var watcher = new ResumingWatcher(connection, new WatchOptions { Key = ByteString.CopyFromUtf8("/tls-watch"), Duration = TimeSpan.FromSeconds(8) });
+        var watcher = new ResumingWatcher(connection, new WatchOptions { Range = KeyRange.Single("/tls-watch"u8.ToArray()), Duration = TimeSpan.FromSeconds(8) });
         var error = await Assert.ThrowsAsync<EtcdException>(async () =>
         {
             await foreach (var _ in watcher.WatchAsync(CancellationToken.None))

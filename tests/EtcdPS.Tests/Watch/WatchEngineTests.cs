@@ -1,5 +1,7 @@
+using System.Text;
 using EtcdPS.Engine.Watch;
 using Google.Protobuf;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Tests.Watch;
 
@@ -10,14 +12,14 @@ public sealed class WatchEngineTests
     [InlineData("/registry/", "/registry0")]
     [InlineData("a", "b")]
     public void Prefix_end_is_the_first_key_after_the_prefix(string prefix, string end) =>
-        Assert.Equal(end, WatchOptions.PrefixEnd(ByteString.CopyFromUtf8(prefix)).ToStringUtf8());
+        Assert.Equal(end, Encoding.UTF8.GetString(KeyRange.PrefixEnd(Encoding.UTF8.GetBytes(prefix))));
 
     [Fact]
     public void Prefix_end_of_trailing_ff_bytes_drops_them_and_of_all_ff_is_the_whole_keyspace()
     {
-        Assert.Equal(new byte[] { 0x61, 0x62 }, WatchOptions.PrefixEnd(ByteString.CopyFrom(0x61, 0x61, 0xff)).ToByteArray());
-        Assert.Equal(new byte[] { 0 }, WatchOptions.PrefixEnd(ByteString.CopyFrom(0xff, 0xff)).ToByteArray());
-        Assert.Equal(new byte[] { 0 }, WatchOptions.PrefixEnd(ByteString.Empty).ToByteArray());
+        Assert.Equal(new byte[] { 0x61, 0x62 }, KeyRange.PrefixEnd([0x61, 0x61, 0xff]));
+        Assert.Equal(new byte[] { 0 }, KeyRange.PrefixEnd([0xff, 0xff]));
+        Assert.Equal(new byte[] { 0 }, KeyRange.PrefixEnd([]));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
+using System.Text;
 using System.Management.Automation;
 using EtcdPS.Engine.Watch;
-using Google.Protobuf;
+using EtcdPS.Engine.Keys;
 
 namespace EtcdPS.Commands.Watch;
 
@@ -64,12 +65,11 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
 
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var isKey = ParameterSetName == KeySet;
-        var key = ByteString.CopyFromUtf8(isKey ? Key : Prefix);
+        var key = Encoding.UTF8.GetBytes(isKey ? Key : Prefix);
         var types = EventType ?? ["Put", "Delete"];
         var watcher = new ResumingWatcher(connection, new WatchOptions
         {
-            Key = key.IsEmpty ? ByteString.CopyFrom(0) : key,
-            RangeEnd = isKey ? ByteString.Empty : WatchOptions.PrefixEnd(key),
+            Range = isKey ? KeyRange.Single(key.Length == 0 ? [0] : key) : KeyRange.Prefix(key),
             StartRevision = Revision,
             PrevKv = PrevKv,
             NoPut = !types.Contains("Put", StringComparer.OrdinalIgnoreCase),
