@@ -116,7 +116,7 @@ Describe 'A cluster that lost its quorum (2 of 3 members down)' {
             $health = @(Test-EtcdHealth -Cluster)
             $health | Should -HaveCount 3
             $health | Where-Object Healthy | Should -BeNullOrEmpty
-            $health[0].Error | Should -Be 'etcdserver: no leader'
+            ($health | Where-Object Name -eq 'etcd-0').Error | Should -Be 'etcdserver: no leader'
             Test-EtcdHealth -Quiet | Should -BeExactly $false
             $json = Test-EtcdHealth | ConvertTo-Json | ConvertFrom-Json
             $json[0].Took | Should -BeOfType ([double]) -Because 'Took is milliseconds, not a TimeSpan of 15 fields'

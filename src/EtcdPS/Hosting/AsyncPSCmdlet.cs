@@ -108,6 +108,29 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     protected Task<bool> ShouldContinueAsync(string query, string caption) => Post(() => ShouldContinue(query, caption));
 
     /// <summary>
+    /// Asks a yes/no question when someone can answer it; null when no one can (a script under -NonInteractive, input
+    /// redirected, a host without a UI), so the caller can say what to run instead of failing inside the prompt.
+    /// </summary>
+    protected Task<bool?> TryShouldContinueAsync(string query, string caption) => Post<bool?>(() =>
+    {
+        var interactive = Host?.UI?.RawUI is not null && !Console.IsInputRedirected
+            && !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
+        if (!interactive)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ShouldContinue(query, caption);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            return null;
+        }
+    });
+
+    /// <summary>
     /// Tells the user what was done, like Write-Host: an information record tagged PSHOST, shown in the console,
     /// kept out of the output (and so out of a script's JSON), silenced with -InformationAction Ignore or 6>$null.
     /// </summary>

@@ -95,18 +95,9 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
         var state = $"The lab '{Name}' is {lab.Lab.State}: {what}.";
         if (!Force)
         {
-            bool restart;
-            try
-            {
-                restart = await ShouldContinueAsync($"{state} Start {(down.Length == 1 ? "it" : "them")} again, with {(down.Length == 1 ? "its" : "their")} data?", $"Lab '{Name}' is not running").ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or PipelineStoppedException))
-            {
-                // No one to ask (a script, -NonInteractive): say what to run.
-                restart = false;
-            }
-
-            if (!restart)
+            var restart = await TryShouldContinueAsync(
+                $"{state} Start {(down.Length == 1 ? "it" : "them")} again, with {(down.Length == 1 ? "its" : "their")} data?", $"Lab '{Name}' is not running").ConfigureAwait(false);
+            if (restart != true)
             {
                 throw new EtcdException(EtcdErrorIds.LabNotRunning, EtcdErrorCategory.ResourceUnavailable, state, Name,
                     $"Start-EtcdLab -Name {Name} -Force starts its members again (or Start-EtcdLabMember -Lab {Name}); Stop-EtcdLab -Name {Name} removes it.");

@@ -43,22 +43,35 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var plan = await Defragmenter.PlanAsync(connection, _endpoints.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), Cluster, cancellation)
             .ConfigureAwait(false);
-        // Members are done one after the other and each approved one yields exactly one outcome before the next is
-        // asked about, so the members approved before this one are the members done.
-        var done = 0;
-        var progress = new ProgressRecord(2, "Invoke-EtcdDefragmentation", "Starting");
-        async Task<bool> Approve(DefragTarget member)
+        // The plan first, asked about once (not one prompt per member between result rows): -WhatIf lists it whole.
+        var order = string.Join(", then ", plan.Select(p => p.ToString()));
+        var refusal = Defragmenter.Refusal(plan);
+        if (refusal is not null)
         {
-            if (!await ShouldProcessAsync(member.ToString(), "Defragment (the member answers no request until it is done)").ConfigureAwait(false))
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && (SwitchParameter)whatIf)
             {
-                return false;
+                await ShouldProcessAsync(order, "Defragment one at a time (refused: a member does not answer)").ConfigureAwait(false);
+                await WriteWarningAsync(refusal.Message).ConfigureAwait(false);
+                return;
             }
 
+            throw refusal;
+        }
+
+        if (!await ShouldProcessAsync(order, $"Defragment {plan.Count} member(s) one at a time, in this order (each answers no request until it is done)").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var done = 0;
+        var progress = new ProgressRecord(2, "Invoke-EtcdDefragmentation", "Starting");
+        Task<bool> Approve(DefragTarget member)
+        {
             progress.StatusDescription = $"Defragmenting {member} ({done + 1} of {plan.Count})";
             progress.PercentComplete = done * 100 / plan.Count;
             ReportProgress(progress);
             done++;
-            return true;
+            return Task.FromResult(true);
         }
 
         await WriteOutcomesAsync(Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, cancellation), cancellation).ConfigureAwait(false);
