@@ -62,6 +62,9 @@ public sealed class EtcdRevisionRate
     /// <summary>With -ByResource: the changed keys of the period per resource and namespace, busiest first.</summary>
     public EtcdResourceWriteRate[] ByResource { get; init; } = [];
 
+    /// <summary>True when the measurement was stopped before its -Duration (Ctrl+C): it covers only the time until then.</summary>
+    public bool IsPartial { get; init; }
+
     /// <inheritdoc />
-    public override string ToString() => $"{Revisions} revisions in {Duration.TotalSeconds:0.#} s ({PerSecond:0.##}/s)";
+    public override string ToString() => $"{Revisions} revisions in {Duration.TotalSeconds:0.#} s ({PerSecond:0.##}/s){(IsPartial ? " (partial)" : string.Empty)}";
 }

@@ -108,6 +108,19 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     protected Task<bool> ShouldContinueAsync(string query, string caption) => Post(() => ShouldContinue(query, caption));
 
     /// <summary>
+    /// Shows a result that a stopped pipeline can no longer take (after Ctrl+C no object can be written): a line on the
+    /// host, and the object in a global variable the line names.
+    /// </summary>
+    protected Task KeepAfterStopAsync(string variable, object value, string text) => Post(() =>
+    {
+        SessionState.PSVariable.Set(new PSVariable(variable, value) { Description = "Kept by EtcdPS when a command was stopped" });
+        // Set in the global scope too, so it outlives the stopped script or function.
+        SessionState.PSVariable.Set("global:" + variable, value);
+        Host?.UI?.WriteWarningLine($"{text} Kept in ${variable}.");
+        return true;
+    });
+
+    /// <summary>
     /// Asks a yes/no question when someone can answer it; null when no one can (a script under -NonInteractive, input
     /// redirected, a host without a UI), so the caller can say what to run instead of failing inside the prompt.
     /// </summary>
