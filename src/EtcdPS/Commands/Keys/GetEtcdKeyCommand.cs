@@ -95,8 +95,8 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter Serializable { get; set; }
 
-    /// <summary>Write an EtcdKeyNotFound error when a single -Key does not exist (default: no output, like etcdctl).</summary>
-    [Parameter(ParameterSetName = KeySet)]
+    /// <summary>Write an EtcdKeyNotFound error when a single -Key does not exist (default: no output, like etcdctl). For single keys only.</summary>
+    [Parameter]
     public SwitchParameter Strict { get; set; }
 
     /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
@@ -127,6 +127,11 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task BeginProcessingAsync(CancellationToken cancellation)
     {
+        if (Strict && ParameterSetName != KeySet)
+        {
+            throw GetEtcdKeyQuery.Invalid("-Strict is for single keys: it reports a key that does not exist. A range (-Prefix, -RangeEnd, -FromKey) that matches nothing is not an error; use -CountOnly to check how many keys it has.");
+        }
+
         if (!Decode)
         {
             if (ShowSecret || EncryptionConfig is not null)
@@ -168,6 +173,11 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
 
         ReportProgress(KeyReadProgress.Completed(1, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(reader)).ConfigureAwait(false);
+        if (!found && RawKey is null && await NoMatchHint.ForAsync(connection, Key, ParameterSetName == PrefixSet, reader.Revision, cancellation).ConfigureAwait(false) is { } hint)
+        {
+            await WriteWarningAsync(hint).ConfigureAwait(false);
+        }
+
         if (!found && Strict && query.Range.IsSingleKey)
         {
             await WriteErrorAsync(new EtcdException(EtcdErrorIds.KeyNotFound, EtcdErrorCategory.ObjectNotFound,
