@@ -73,7 +73,7 @@ try {
     Add-Check 'Members reachable' ($status.Count -gt 0 -and $reachable.Count -eq $status.Count) $(if ($withLeader.Count -ge $quorum) { 'Warning' } else { 'Critical' }) (
         '{0} of {1} reachable{2}' -f $reachable.Count, $status.Count, $(if ($reachable.Count -lt $status.Count) { ': ' + ((@($status | Where-Object { -not $_.Reachable }) | ForEach-Object { "$($_.Endpoint) $($_.Error)" }) -join '; ') } else { '' }))
     Add-Check 'Quorum' ($status.Count -gt 0 -and $withLeader.Count -ge $quorum) 'Critical' ('{0} of {1} members follow a leader, {2} needed' -f $withLeader.Count, $status.Count, $quorum)
-    $leaderIds = @($withLeader.LeaderId | Select-Object -Unique)
+    $leaderIds = @($withLeader | ForEach-Object LeaderId | Select-Object -Unique)
     Add-Check 'One leader' ($leaderIds.Count -eq 1 -and @($reachable | Where-Object IsLeader).Count -eq 1) 'Critical' $(
         if ($leaderIds.Count -eq 0) { 'no leader' } else { 'members agree on {0}' -f ($leaderIds -join ',') })
 
