@@ -38,16 +38,3 @@ if ($isReload) {
         Write-Warning 'Re-importing EtcdPS in the same session is not supported by this PowerShell version; start a new pwsh.'
     }
 }
-
-# Type data names module types, so it can only be added once the load context exists (not via TypesToProcess).
-$typesFile = Join-Path $PSScriptRoot 'EtcdPS.types.ps1xml'
-if (Test-Path -LiteralPath $typesFile) {
-    Update-TypeData -AppendPath $typesFile -ErrorAction SilentlyContinue
-}
-
-$ExecutionContext.SessionState.Module.OnRemove = {
-    $typesFile = Join-Path $PSScriptRoot 'EtcdPS.types.ps1xml'
-    if (Test-Path -LiteralPath $typesFile) {
-        Remove-TypeData -Path $typesFile -ErrorAction SilentlyContinue
-    }
-}

@@ -36,6 +36,15 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command exited with $LASTEXITCODE" }
 }
 
+function Assert-DotnetSdk {
+    # The pinned pwsh tool (dotnet-tools.json) runs on .NET 10, and the tests and tools target net10.0.
+    $sdks = @(& dotnet --list-sdks 2>$null | ForEach-Object { [int]($_ -split '\.')[0] })
+    if (-not ($sdks | Where-Object { $_ -ge 10 })) {
+        $found = if ($sdks) { ($sdks | Sort-Object -Unique) -join ', ' } else { 'none' }
+        throw "EtcdPS needs the .NET 10 SDK (or later) to build and test; found SDK major versions: $found. Install it from https://dot.net (e.g. 'sudo apt-get install -y dotnet-sdk-10.0'), then run 'dotnet tool restore'."
+    }
+}
+
 function Install-Etcd {
     if (Get-Command etcd -CommandType Application -ErrorAction SilentlyContinue) { return }
     if (Test-Path /usr/bin/etcd) { return }
@@ -160,6 +169,7 @@ function Invoke-Package {
     & (Join-Path $root 'tools/Package.ps1') -Root $root
 }
 
+Assert-DotnetSdk
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }

@@ -16,6 +16,9 @@ $ErrorActionPreference = 'Stop'
 
 $manifest = Import-PowerShellDataFile (Join-Path $Root 'EtcdPS.psd1')
 $version = $manifest.ModuleVersion
+# Directory.Build.props is the one place the version lives; the manifest must say the same (a test checks it too).
+$propsVersion = ([xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+if ($version -ne $propsVersion) { throw "EtcdPS.psd1 says ModuleVersion $version but Directory.Build.props says Version $propsVersion; make them equal." }
 $bin = Join-Path $Root 'bin'
 if (-not (Test-Path (Join-Path $bin 'EtcdPS.dll'))) { throw "The module is not built: run 'dotnet pwsh ./build.ps1 -Task Build' first." }
 $help = Join-Path $Root 'en-US/EtcdPS.dll-Help.xml'
@@ -25,7 +28,7 @@ $target = Join-Path $OutputPath "EtcdPS/$version"
 if (Test-Path $target) { Remove-Item -LiteralPath $target -Recurse -Force }
 $null = New-Item -ItemType Directory -Force -Path (Join-Path $target 'bin'), (Join-Path $target 'en-US')
 
-foreach ($file in 'EtcdPS.psd1', 'EtcdPS.psm1', 'EtcdPS.format.ps1xml', 'EtcdPS.types.ps1xml', 'README.md', 'LICENSE') {
+foreach ($file in 'EtcdPS.psd1', 'EtcdPS.psm1', 'EtcdPS.format.ps1xml', 'README.md', 'LICENSE') {
     $path = Join-Path $Root $file
     if (Test-Path -LiteralPath $path) { Copy-Item -LiteralPath $path -Destination $target }
 }

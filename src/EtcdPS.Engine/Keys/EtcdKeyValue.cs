@@ -49,8 +49,11 @@ public sealed partial class EtcdKeyValue
     /// <inheritdoc />
     public override string ToString() => Key;
 
-    /// <summary>Builds the object from etcd's KeyValue read at <paramref name="revision"/>.</summary>
-    internal static EtcdKeyValue FromProto(Mvccpb.KeyValue kv, long revision, IReadOnlyList<string>? kubernetesPrefixes = null)
+    /// <summary>
+    /// Builds the object from etcd's KeyValue read at <paramref name="revision"/>. Without <paramref name="valueRead"/> (a
+    /// keys-only read) etcd sent no value, and the object says so (<see cref="ValueKind.NotRead"/>) instead of "empty".
+    /// </summary>
+    internal static EtcdKeyValue FromProto(Mvccpb.KeyValue kv, long revision, IReadOnlyList<string>? kubernetesPrefixes = null, bool valueRead = true)
     {
         var rawKey = Bytes(kv.Key);
         var key = ValueKinds.KeyToText(rawKey);
@@ -61,7 +64,7 @@ public sealed partial class EtcdKeyValue
             RawKey = rawKey,
             _valueIsText = ValueKinds.IsText(rawValue, out var kind),
             RawValue = rawValue,
-            ValueKind = kind,
+            ValueKind = valueRead ? kind : ValueKind.NotRead,
             Size = kv.Value.Length,
             CreateRevision = kv.CreateRevision,
             ModRevision = kv.ModRevision,

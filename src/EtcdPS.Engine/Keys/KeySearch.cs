@@ -24,7 +24,7 @@ internal sealed class KeySearch(EtcdConnection connection, KeyQuery query, Func<
         {
             if (matches(ValueKinds.KeyToText(kv.Key.Span)) || (inValue && matches(ValueText(kv.Value.Span))))
             {
-                yield return EtcdKeyValue.FromProto(kv, reader.Revision, prefixes);
+                yield return EtcdKeyValue.FromProto(kv, reader.Revision, prefixes, valueRead: inValue);
             }
         }
     }

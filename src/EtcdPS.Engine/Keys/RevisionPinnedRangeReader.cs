@@ -78,7 +78,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         var prefixes = query.KubernetesPrefixes ?? KubernetesPrefixesDefault;
         await foreach (var kv in ReadRawAsync(cancellation).ConfigureAwait(false))
         {
-            yield return EtcdKeyValue.FromProto(kv, Revision, prefixes);
+            yield return EtcdKeyValue.FromProto(kv, Revision, prefixes, valueRead: !query.KeysOnly);
         }
     }
 

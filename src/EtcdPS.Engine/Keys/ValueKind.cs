@@ -19,6 +19,11 @@ public enum ValueKind
     Cbor,
     /// <summary>Anything else.</summary>
     Binary,
+    /// <summary>
+    /// The value was not read: a keys-only read (<c>Get-EtcdKey -KeysOnly</c>, <c>Search-EtcdKey</c> by name), where etcd
+    /// sends no values. Size is then 0 and says nothing about the value.
+    /// </summary>
+    NotRead,
 }
 
 /// <summary>Detects the <see cref="ValueKind"/> of a value and turns bytes into text when they are text.</summary>

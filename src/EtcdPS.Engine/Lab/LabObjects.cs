@@ -6,7 +6,8 @@ namespace EtcdPS.Engine.Lab;
 /// <summary>
 /// Builds Kubernetes objects in the shape the API server stores them (apiVersion, kind, metadata with uid,
 /// creationTimestamp and labels, spec, status; resourceVersion left empty). Deterministic for a given seed so
-/// two labs look alike.
+/// two labs look alike: everything comes from the seeded <see cref="Random"/>, a fixed epoch and the object's names,
+/// never from <c>string.GetHashCode</c> (randomised per process) or the clock.
 /// </summary>
 internal sealed class LabObjects(int seed = 20240611)
 {
@@ -22,6 +23,13 @@ internal sealed class LabObjects(int seed = 20240611)
     public static string App(int index) => index < Apps.Length ? Apps[index] : $"{Apps[index % Apps.Length]}-{index / Apps.Length}";
 
     public static string NodeName(int index) => $"node-{index + 1:000}";
+
+    /// <summary>The InternalIP of the node <see cref="NodeName"/>(<paramref name="index"/>).</summary>
+    public static string NodeAddress(int index) => $"10.0.0.{index + 10}";
+
+    /// <summary>The InternalIP of a node named by <see cref="NodeName"/>: the hostIP of the pods running on it.</summary>
+    public static string NodeAddress(string nodeName) =>
+        NodeAddress(int.Parse(nodeName.AsSpan("node-".Length), NumberStyles.None, CultureInfo.InvariantCulture) - 1);
 
     public string Uid()
     {
@@ -237,7 +245,7 @@ internal sealed class LabObjects(int seed = 20240611)
         var status = new JsonObject
         {
             ["phase"] = "Running",
-            ["hostIP"] = "10.0.0." + (1 + (Math.Abs(node.GetHashCode(StringComparison.Ordinal)) % 200)).ToString(CultureInfo.InvariantCulture),
+            ["hostIP"] = NodeAddress(node),
             ["podIP"] = ip,
             ["startTime"] = started,
             ["qosClass"] = "Burstable",
@@ -309,7 +317,7 @@ internal sealed class LabObjects(int seed = 20240611)
             ["capacity"] = new JsonObject { ["cpu"] = "8", ["memory"] = "32871424Ki", ["pods"] = "110" },
             ["allocatable"] = new JsonObject { ["cpu"] = "7800m", ["memory"] = "31720448Ki", ["pods"] = "110" },
             ["conditions"] = new JsonArray(Condition("MemoryPressure", "False", "KubeletHasSufficientMemory"), Condition("Ready", "True", "KubeletReady")),
-            ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = $"10.0.0.{index + 10}" }, new JsonObject { ["type"] = "Hostname", ["address"] = name }),
+            ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = NodeAddress(index) }, new JsonObject { ["type"] = "Hostname", ["address"] = name }),
             ["nodeInfo"] = new JsonObject { ["kubeletVersion"] = "v1.31.2", ["containerRuntimeVersion"] = "containerd://1.7.22", ["osImage"] = "Debian GNU/Linux 12 (bookworm)" },
         };
         return Object("v1", "Node", Meta(name, null, labels), new JsonObject { ["podCIDR"] = $"10.244.{index}.0/24" }, status);

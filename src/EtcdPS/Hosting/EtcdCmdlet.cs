@@ -10,7 +10,6 @@ namespace EtcdPS.Hosting;
 /// </summary>
 public abstract class EtcdCmdlet : AsyncPSCmdlet
 {
-    /// <summary>The connection to use (a connection object, or the name of one of the session's connections); the runspace's default connection when omitted.</summary>
     [Parameter]
     [ValidateNotNull]
     [ConnectionNameTransformation]

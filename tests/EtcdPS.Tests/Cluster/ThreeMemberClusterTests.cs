@@ -24,6 +24,19 @@ public sealed class ThreeMemberClusterTests(ClusterEtcdFixture etcd) : IClassFix
         Assert.Equal(1, (int)Assert.Single(_pwsh.Run("Get-EtcdStatus | Where-Object IsLeader | Measure-Object")).Properties["Count"].Value);
     }
 
+    [Theory]
+    [InlineData("Get-EtcdStatus")]
+    [InlineData("Get-EtcdMember")]
+    public void The_default_table_fits_an_80_column_terminal_one_line_per_member(string command)
+    {
+        _pwsh.Run($"Connect-Etcd {etcd.EndpointList}");
+        var lines = ((string)Assert.Single(_pwsh.Run($"{command} | Out-String -Width 80")).BaseObject)
+            .Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+        // A header, its underline and one line per member: nothing wrapped onto a second line.
+        Assert.True(lines.Length == 5, string.Join("\n", lines));
+        Assert.DoesNotContain("…", string.Join("\n", lines), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Cluster_switch_finds_every_member_from_one_endpoint()
     {

@@ -87,6 +87,21 @@ public sealed class KeyCmdletTests : IClassFixture<SingleEtcdFixture>, IDisposab
     }
 
     [Fact]
+    public void Keys_only_results_say_the_value_was_not_read_instead_of_empty()
+    {
+        _data.PutMany([("/notread/a", "some value"), ("/notread/empty", "")]);
+        Assert.Equal(["NotRead", "NotRead"], _pwsh.Run("(Get-EtcdKey /notread/ -Prefix -KeysOnly).ValueKind").Select(k => k.ToString()));
+        Assert.Equal(["NotRead", "NotRead"], _pwsh.Run("(Search-EtcdKey '/notread/*').ValueKind").Select(k => k.ToString()));
+        // Read with values, an empty value is Empty and a text one Text.
+        Assert.Equal(["Text", "Empty"], _pwsh.Run("(Get-EtcdKey /notread/ -Prefix).ValueKind").Select(k => k.ToString()));
+        Assert.Equal(["Text"], _pwsh.Run("(Search-EtcdKey '*some*' -Prefix /notread/ -InValue).ValueKind").Select(k => k.ToString()));
+
+        var table = (string)Assert.Single(_pwsh.Run("Get-EtcdKey /notread/a -KeysOnly | Out-String -Width 80")).BaseObject;
+        Assert.Contains("NotRead", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("0 B", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Keys_only_count_only_limit_and_sort()
     {
         var last = _data.PutMany(Enumerable.Range(0, 40).Select(i => ($"/opts/k{i:D2}", "value-" + i)));

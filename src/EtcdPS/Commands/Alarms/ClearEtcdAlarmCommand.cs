@@ -12,18 +12,15 @@ namespace EtcdPS.Commands.Alarms;
 [OutputType(typeof(EtcdAlarm))]
 public sealed class ClearEtcdAlarmCommand : EtcdCmdlet
 {
-    /// <summary>Only alarms of these members (hex ids, as Get-EtcdAlarm shows them).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MemberCompleter))]
     public string[]? MemberId { get; set; }
 
-    /// <summary>Only these alarms.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateSet("NOSPACE", "CORRUPT")]
     public string[]? Alarm { get; set; }
 
-    /// <summary>Output the alarms that were cleared.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -10,7 +10,6 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdMember))]
 public sealed class GetEtcdMemberCommand : EtcdCmdlet
 {
-    /// <summary>Member names (wildcards allowed).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(MemberCompleter))]

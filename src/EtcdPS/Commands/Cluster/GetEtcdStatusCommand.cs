@@ -10,7 +10,6 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdStatus))]
 public sealed class GetEtcdStatusCommand : EtcdCmdlet
 {
-    /// <summary>Ask every member of the cluster (found through the member list), not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 

@@ -10,11 +10,9 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdHealth), typeof(bool))]
 public sealed class TestEtcdHealthCommand : EtcdCmdlet
 {
-    /// <summary>Check every member of the cluster, not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 
-    /// <summary>Return one boolean: true when every endpoint is healthy, false when one is not or none can be reached.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 

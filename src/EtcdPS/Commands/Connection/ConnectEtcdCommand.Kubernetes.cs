@@ -12,36 +12,29 @@ public sealed partial class ConnectEtcdCommand
     private const string EndpointSet = "Endpoint";
     private const string KubernetesSet = "Kubernetes";
 
-    /// <summary>Reach etcd through the Kubernetes API: find the etcd pod and port-forward to it.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KubernetesSet)]
     public SwitchParameter Kubernetes { get; set; }
 
-    /// <summary>The kubeconfig context; default: its current-context.</summary>
     [Parameter(ParameterSetName = KubernetesSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KubeContextCompleter))]
     public string? Context { get; set; }
 
-    /// <summary>The namespace of the etcd pods (default kube-system).</summary>
     [Parameter(ParameterSetName = KubernetesSet)]
     [ValidateNotNullOrEmpty]
     public string Namespace { get; set; } = KubernetesEtcdOptions.DefaultNamespace;
 
-    /// <summary>One etcd pod by name; default: a running, ready pod labelled component=etcd.</summary>
     [Parameter(ParameterSetName = KubernetesSet)]
     [ValidateNotNullOrEmpty]
     public string? Pod { get; set; }
 
-    /// <summary>Read the CA and client certificate from the etcd pod (after confirmation), in memory only.</summary>
     [Parameter(ParameterSetName = KubernetesSet)]
     public SwitchParameter UsePodCertificates { get; set; }
 
-    /// <summary>The kubeconfig file; default: KUBECONFIG, then ~/.kube/config.</summary>
     [Parameter(ParameterSetName = KubernetesSet)]
     [ValidateNotNullOrEmpty]
     public string? Kubeconfig { get; set; }
 
-    /// <summary>With -UsePodCertificates, reads the pod's certificates without asking.</summary>
     [Parameter(ParameterSetName = KubernetesSet)]
     public SwitchParameter Force { get; set; }
 

@@ -10,49 +10,39 @@ namespace EtcdPS.Commands.Connection;
 [OutputType(typeof(EtcdConnection))]
 public sealed partial class ConnectEtcdCommand : AsyncPSCmdlet
 {
-    /// <summary>One or more endpoints: host:port, http://host:port or https://host:port.</summary>
     [Parameter(Position = 0, ParameterSetName = EndpointSet)]
     [ValidateNotNullOrEmpty]
     public string[] Endpoint { get; set; } = ["127.0.0.1:2379"];
 
-    /// <summary>PEM file of the CA that signed the server certificates.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CaCertPath { get; set; }
 
-    /// <summary>PEM file of the client certificate.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CertPath { get; set; }
 
-    /// <summary>PEM file of the client certificate's private key.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? KeyPath { get; set; }
 
-    /// <summary>etcd user and password, for clusters with authentication enabled.</summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>Accepts any server certificate. For labs only.</summary>
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
 
-    /// <summary>How long opening a connection may take (default 5 s).</summary>
     [Parameter]
     public TimeSpan DialTimeout { get; set; } = EtcdConnectionOptions.DefaultDialTimeout;
 
-    /// <summary>Deadline of an ordinary call (default 30 s).</summary>
     [Parameter]
     public TimeSpan CommandTimeout { get; set; } = EtcdConnectionOptions.DefaultCommandTimeout;
 
-    /// <summary>A name for the connection, to switch between several.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "default";
 
-    /// <summary>Returns the connection.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -11,19 +11,16 @@ public sealed class DisconnectEtcdCommand : PSCmdlet
     private const string ByNameSet = "ByName";
     private const string ByConnectionSet = "ByConnection";
 
-    /// <summary>Names of the connections to close (wildcards allowed).</summary>
     [Parameter(Position = 0, ParameterSetName = ByNameSet)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Connections to close, from Get-EtcdConnection (or their names).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByConnectionSet)]
     [ConnectionNameTransformation]
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public EtcdConnection[] Connection { get; set; } = [];
 
-    /// <summary>Close every connection of the session.</summary>
     [Parameter(ParameterSetName = ByNameSet)]
     public SwitchParameter All { get; set; }
 

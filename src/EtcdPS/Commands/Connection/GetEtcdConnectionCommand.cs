@@ -9,13 +9,11 @@ namespace EtcdPS.Commands.Connection;
 [OutputType(typeof(EtcdConnection))]
 public sealed class GetEtcdConnectionCommand : PSCmdlet
 {
-    /// <summary>Connection names (wildcards allowed).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Only the default connection.</summary>
     [Parameter]
     public SwitchParameter Default { get; set; }
 

@@ -9,12 +9,10 @@ namespace EtcdPS.Commands.Connection;
 [OutputType(typeof(EtcdConnection))]
 public sealed class SwitchEtcdConnectionCommand : PSCmdlet
 {
-    /// <summary>The name of the connection to make the default.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Returns the connection.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -14,30 +14,25 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
     private const string DefinitionsSet = "Definitions";
     private const string InstancesSet = "Instances";
 
-    /// <summary>CRD name (plural.group), plural or kind, wildcards allowed: list the instances of these CRDs.</summary>
     [Parameter(Position = 0, ParameterSetName = InstancesSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
-    /// <summary>API group, wildcards allowed: list the instances of the CRDs of these groups.</summary>
     [Parameter(ParameterSetName = InstancesSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Group { get; set; }
 
-    /// <summary>With instances: only those of this namespace.</summary>
     [Parameter(ParameterSetName = InstancesSet)]
     [ValidateNotNullOrEmpty]
     public string? Namespace { get; set; }
 
-    /// <summary>The API server's storage prefix (default /registry; OpenShift: /kubernetes.io).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string KubernetesPrefix { get; set; } = "/registry";
 
-    /// <summary>Read the cluster as it was at this revision.</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long Revision { get; set; }

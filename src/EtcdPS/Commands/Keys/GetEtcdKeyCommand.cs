@@ -18,102 +18,81 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     internal const string FromKeySet = "FromKey";
     private const string Activity = "Get-EtcdKey";
 
-    /// <summary>The key, or with -Prefix the prefix ('' with -Prefix: the whole keyspace).</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string? Key { get; set; }
 
-    /// <summary>The key as bytes, for keys that are not UTF-8 (bound from EtcdKeyValue.RawKey); wins over -Key.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public byte[]? RawKey { get; set; }
 
-    /// <summary>Every key that starts with -Key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PrefixSet)]
     public SwitchParameter Prefix { get; set; }
 
-    /// <summary>Keys in [Key, RangeEnd).</summary>
     [Parameter(Mandatory = true, ParameterSetName = RangeSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string? RangeEnd { get; set; }
 
-    /// <summary>Every key at or after -Key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FromKeySet)]
     public SwitchParameter FromKey { get; set; }
 
-    /// <summary>Read at this revision (MVCC time travel); 0 or omitted: the current revision.</summary>
     [Parameter(ValueFromPipelineByPropertyName = false)]
     [ValidateRange(0, long.MaxValue)]
     public long Revision { get; set; }
 
-    /// <summary>Return keys and revisions without values (etcd sends no values).</summary>
     [Parameter]
     public SwitchParameter KeysOnly { get; set; }
 
-    /// <summary>Return only the number of keys (etcd sends no keys).</summary>
     [Parameter]
     public SwitchParameter CountOnly { get; set; }
 
-    /// <summary>At most this many keys; 0 means no limit, like etcdctl --limit 0.</summary>
     [Parameter]
     [Alias("First")]
     [ValidateRange(0, long.MaxValue)]
     public long Limit { get; set; }
 
-    /// <summary>Sort by Key (default, streamed), or by Version, CreateRevision, ModRevision or Value (one sorted read).</summary>
     [Parameter]
     [ValidateSet("Key", "Version", "CreateRevision", "ModRevision", "Value")]
     public string SortBy { get; set; } = "Key";
 
-    /// <summary>Ascending (default) or Descending.</summary>
     [Parameter]
     [ValidateSet("Ascending", "Descending")]
     public string SortOrder { get; set; } = "Ascending";
 
-    /// <summary>Only keys last modified at or after this revision.</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long MinModRevision { get; set; }
 
-    /// <summary>Only keys last modified at or before this revision.</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long MaxModRevision { get; set; }
 
-    /// <summary>Only keys created at or after this revision.</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long MinCreateRevision { get; set; }
 
-    /// <summary>Only keys created at or before this revision.</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long MaxCreateRevision { get; set; }
 
-    /// <summary>Read from the local member without a quorum round (faster, possibly stale).</summary>
     [Parameter]
     public SwitchParameter Serializable { get; set; }
 
-    /// <summary>Write an EtcdKeyNotFound error when a single -Key does not exist (default: no output, like etcdctl). For single keys only.</summary>
     [Parameter]
     public SwitchParameter Strict { get; set; }
 
-    /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string[]? KubernetesPrefix { get; set; }
 
-    /// <summary>Decode Kubernetes values: the output gets Kind, ApiVersion, Summary, Decoded and the object's fields (spec, status, ...).</summary>
     [Parameter]
     public SwitchParameter Decode { get; set; }
 
-    /// <summary>With -Decode: show Secret data instead of a mask.</summary>
     [Parameter]
     public SwitchParameter ShowSecret { get; set; }
 
-    /// <summary>With -Decode: the API server's EncryptionConfiguration file, to decrypt values encrypted at rest.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EncryptionConfig { get; set; }

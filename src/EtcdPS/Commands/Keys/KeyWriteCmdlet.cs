@@ -11,26 +11,21 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 public abstract class KeyWriteCmdlet : EtcdCmdlet
 {
-    /// <summary>The key (Remove-EtcdKey -Prefix: the prefix).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>The key's exact bytes (binary keys); wins over -Key when both are given.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public byte[]? RawKey { get; set; }
 
-    /// <summary>The prefixes treated as Kubernetes' (default /registry/, /kubernetes.io/ and /openshift.io/).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string[] KubernetesPrefix { get; set; } = [.. KubernetesPrefixes.Default];
 
-    /// <summary>Write or delete under a Kubernetes prefix without the extra confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Output the previous values of the keys written or deleted (nothing for a key that did not exist).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -10,12 +10,10 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 public abstract class KeyspaceReadCmdlet : EtcdCmdlet
 {
-    /// <summary>Read the keyspace as it was at this revision (0: the current one).</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long Revision { get; set; }
 
-    /// <summary>Prefixes the Kubernetes API server stores under (default /registry/, /kubernetes.io/, /openshift.io/).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]

@@ -12,27 +12,22 @@ public sealed class MeasureEtcdKeyCommand : KeyspaceReadCmdlet
 {
     private const string Activity = "Measure-EtcdKey";
 
-    /// <summary>Only measure keys under this prefix (default: the whole keyspace).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
-    /// <summary>Group by Kubernetes Resource (default), Namespace, Group (API group), or key Prefix (see -Depth).</summary>
     [Parameter]
     [ValidateSet("Resource", "Namespace", "Group", "Prefix")]
     public string By { get; set; } = "Resource";
 
-    /// <summary>With -By Prefix: how many path segments make a group (2: /registry/pods/).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int Depth { get; set; } = 2;
 
-    /// <summary>Count only, with count-only ranges (no key or value bytes are transferred or reported).</summary>
     [Parameter]
     public SwitchParameter CountOnly { get; set; }
 
-    /// <summary>Read from the local member without a quorum round.</summary>
     [Parameter]
     public SwitchParameter Serializable { get; set; }
 

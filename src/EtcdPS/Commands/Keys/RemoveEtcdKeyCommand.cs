@@ -13,11 +13,9 @@ namespace EtcdPS.Commands.Keys;
 [OutputType(typeof(EtcdKeyValue))]
 public sealed class RemoveEtcdKeyCommand : KeyWriteCmdlet
 {
-    /// <summary>Delete every key that starts with -Key.</summary>
     [Parameter]
     public SwitchParameter Prefix { get; set; }
 
-    /// <summary>Delete only if the key's ModRevision is still this (a single key only).</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long ExpectedModRevision { get; set; }

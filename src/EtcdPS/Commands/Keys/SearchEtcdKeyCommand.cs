@@ -15,24 +15,20 @@ public sealed class SearchEtcdKeyCommand : KeyspaceReadCmdlet
     private const string RegexSet = "Regex";
     private const string Activity = "Search-EtcdKey";
 
-    /// <summary>A wildcard pattern (*, ?, [a-z]) the whole key must match, case-insensitive.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PatternSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string? Pattern { get; set; }
 
-    /// <summary>A regular expression found anywhere in the key (case-sensitive unless it says (?i)).</summary>
     [Parameter(Mandatory = true, ParameterSetName = RegexSet)]
     [ValidateNotNullOrEmpty]
     public string? Regex { get; set; }
 
-    /// <summary>Only search keys under this prefix (default: the whole keyspace).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
-    /// <summary>Also match the values (text, or the strings inside binary values); reads values, not only keys.</summary>
     [Parameter]
     public SwitchParameter InValue { get; set; }
 

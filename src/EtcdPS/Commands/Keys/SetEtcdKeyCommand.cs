@@ -16,27 +16,22 @@ namespace EtcdPS.Commands.Keys;
 [OutputType(typeof(EtcdKeyValue))]
 public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
 {
-    /// <summary>The value as text (written as UTF-8).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
     public string? Value { get; set; }
 
-    /// <summary>The value's exact bytes; wins over -Value when both are given (as when an EtcdKeyValue is piped in).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyCollection]
     public byte[]? RawValue { get; set; }
 
-    /// <summary>Attach the key to this lease (decimal id; 0 for none).</summary>
     [Parameter]
     public long Lease { get; set; }
 
-    /// <summary>Write only if the key's ModRevision is still this (compare-and-swap); 0 means only if the key does not exist.</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long ExpectedModRevision { get; set; } = -1;
 
-    /// <summary>Write only if the key's Version is this; 0 creates the key only if it does not exist.</summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long ExpectedVersion { get; set; } = -1;

@@ -18,43 +18,34 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
 
     private DecodeOptions _options = DecodeOptions.Default;
 
-    /// <summary>The value's bytes, for example the RawValue of Get-EtcdKey's output.</summary>
     [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyCollection]
     public byte[]? RawValue { get; set; }
 
-    /// <summary>The value as text (JSON custom resources), used when there is no RawValue.</summary>
     [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string? Value { get; set; }
 
-    /// <summary>The value's bytes, given directly.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = BytesSet)]
     [AllowEmptyCollection]
     public byte[] InputObject { get; set; } = [];
 
-    /// <summary>The etcd key: shown on the object, and needed to decrypt aesgcm values (it is their authenticated data).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string? Key { get; set; }
 
-    /// <summary>The key's ModRevision: fills metadata.resourceVersion as the API server does when reading.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public long ModRevision { get; set; }
 
-    /// <summary>Output indented JSON text, as kubectl get -o json prints it.</summary>
     [Parameter]
     public SwitchParameter AsJson { get; set; }
 
-    /// <summary>Output YAML text, as kubectl get -o yaml prints it.</summary>
     [Parameter]
     public SwitchParameter AsYaml { get; set; }
 
-    /// <summary>Show the values of Secret data and stringData instead of a mask.</summary>
     [Parameter]
     public SwitchParameter ShowSecret { get; set; }
 
-    /// <summary>The API server's EncryptionConfiguration file: decrypts aescbc and aesgcm values.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EncryptionConfig { get; set; }

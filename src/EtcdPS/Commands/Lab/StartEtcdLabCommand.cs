@@ -11,39 +11,31 @@ namespace EtcdPS.Commands.Lab;
 [OutputType(typeof(EtcdLab))]
 public sealed class StartEtcdLabCommand : AsyncPSCmdlet
 {
-    /// <summary>Number of etcd members: 1 or 3.</summary>
     [Parameter]
     [ValidateSet("1", "3")]
     public int Members { get; set; } = 1;
 
-    /// <summary>How much data to write: None, Small (~500 keys), Medium (~20,000), Large (~200,000).</summary>
     [Parameter(Position = 0)]
     public EtcdLabSeed Seed { get; set; } = EtcdLabSeed.Small;
 
-    /// <summary>Keep writing in the background like controllers do (status updates, events, lease renewals) until Stop-EtcdLab.</summary>
     [Parameter]
     public SwitchParameter Activity { get; set; }
 
-    /// <summary>Folder for the members' data; a temp folder when omitted. Removed by Stop-EtcdLab unless -Keep.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DataPath { get; set; }
 
-    /// <summary>The lab's name, also the name of its connection (default 'lab').</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "lab";
 
-    /// <summary>First port to try (default 2379); ports in use are skipped. 0 takes any free ports.</summary>
     [Parameter]
     [ValidateRange(0, 65000)]
     public int Port { get; set; } = 2379;
 
-    /// <summary>When a lab of this name exists but members are down or frozen, start them again without asking.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>The etcd binary to run; the one on PATH when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EtcdPath { get; set; }

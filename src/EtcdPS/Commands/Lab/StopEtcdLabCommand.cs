@@ -11,17 +11,14 @@ namespace EtcdPS.Commands.Lab;
 [OutputType(typeof(EtcdLab))]
 public sealed class StopEtcdLabCommand : AsyncPSCmdlet
 {
-    /// <summary>Names of the labs to stop (wildcards allowed); every lab of this session when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(LabNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Keep the data folder (the path is in the lab's DataPath).</summary>
     [Parameter]
     public SwitchParameter Keep { get; set; }
 
-    /// <summary>Returns the stopped labs.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

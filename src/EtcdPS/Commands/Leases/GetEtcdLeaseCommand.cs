@@ -10,13 +10,11 @@ namespace EtcdPS.Commands.Leases;
 [OutputType(typeof(EtcdLease))]
 public sealed class GetEtcdLeaseCommand : EtcdCmdlet
 {
-    /// <summary>Lease ids (decimal, or hex written as 0x...; a hex string as etcdctl prints it works too). Every lease when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Lease")]
     [ValidateNotNullOrEmpty]
     public string[]? Id { get; set; }
 
-    /// <summary>Also list the keys attached to each lease.</summary>
     [Parameter]
     public SwitchParameter Keys { get; set; }
 

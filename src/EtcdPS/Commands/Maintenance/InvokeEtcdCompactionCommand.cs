@@ -18,29 +18,23 @@ public sealed class InvokeEtcdCompactionCommand : EtcdCmdlet
     private const string ByKeep = "KeepRevisions";
     private const string ByAge = "OlderThan";
 
-    /// <summary>Compact history below this revision.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByRevision)]
     [ValidateRange(1, long.MaxValue)]
     public long Revision { get; set; }
 
-    /// <summary>Keep this many of the newest revisions; compact to the current revision minus this.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByKeep)]
     [ValidateRange(0, long.MaxValue)]
     public long KeepRevisions { get; set; }
 
-    /// <summary>Drop history older than this; the revision is estimated from the write rate over -SampleDuration.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByAge)]
     public TimeSpan OlderThan { get; set; }
 
-    /// <summary>How long to sample the write rate for -OlderThan (default 5 seconds).</summary>
     [Parameter(ParameterSetName = ByAge)]
     public TimeSpan SampleDuration { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Wait until the compaction is applied to the backend of every member, not only accepted.</summary>
     [Parameter]
     public SwitchParameter Physical { get; set; }
 
-    /// <summary>Deadline of the compaction call (a physical compaction of a large history takes a while; default 5 minutes).</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 

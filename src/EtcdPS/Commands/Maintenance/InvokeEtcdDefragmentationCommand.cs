@@ -13,18 +13,15 @@ namespace EtcdPS.Commands.Maintenance;
 [OutputType(typeof(EtcdDefragResult))]
 public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
 {
-    /// <summary>Members to defragment, by client URL or member name; the connection's endpoints when omitted (all members with -Cluster).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientUrls")]
     [ArgumentCompleter(typeof(MemberCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
 
-    /// <summary>Every member in the member list, not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 
-    /// <summary>Deadline of each member's defragment call (default 30 minutes).</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -12,18 +12,15 @@ namespace EtcdPS.Commands.Maintenance;
 [OutputType(typeof(EtcdSnapshotInfo))]
 public sealed class SaveEtcdSnapshotCommand : EtcdCmdlet
 {
-    /// <summary>The file to write.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>The endpoint to take the snapshot from (one of the connection's); the first one when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(EndpointCompleter))]
     public string? Endpoint { get; set; }
 
-    /// <summary>Replace the file when it exists.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

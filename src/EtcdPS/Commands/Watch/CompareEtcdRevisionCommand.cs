@@ -10,23 +10,19 @@ namespace EtcdPS.Commands.Watch;
 [OutputType(typeof(EtcdRevisionChange))]
 public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
 {
-    /// <summary>The key prefix to compare; an empty string compares the whole keyspace.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
-    /// <summary>The earlier revision.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateRange(1, long.MaxValue)]
     public long From { get; set; }
 
-    /// <summary>The later revision; the current revision when omitted.</summary>
     [Parameter(Position = 2)]
     [ValidateRange(1, long.MaxValue)]
     public long To { get; set; }
 
-    /// <summary>Only these kinds of change. Without Deleted, a single listing filtered by ModRevision on the server is enough.</summary>
     [Parameter]
     public EtcdChangeType[]? ChangeType { get; set; }
 

@@ -10,13 +10,11 @@ namespace EtcdPS.Commands.Watch;
 [OutputType(typeof(EtcdKeyVersion))]
 public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
 {
-    /// <summary>The key whose history to list.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>Add to each version what changed from the version before it (Diff: "- old" and "+ new" lines).</summary>
     [Parameter]
     public SwitchParameter Diff { get; set; }
 

@@ -14,19 +14,15 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
     private const string ContinuousSet = "Continuous";
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>How long to measure (default 10 seconds).</summary>
     [Parameter(Position = 0, ParameterSetName = OnceSet)]
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Time between two samples of the revision (default 1 second).</summary>
     [Parameter]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Also break the writes of the period down per resource and namespace (replays the period with a watch).</summary>
     [Parameter]
     public SwitchParameter ByResource { get; set; }
 
-    /// <summary>Write one measurement per interval until stopped (Ctrl+C, Select-Object -First), for dashboards.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ContinuousSet)]
     public SwitchParameter Continuous { get; set; }
 

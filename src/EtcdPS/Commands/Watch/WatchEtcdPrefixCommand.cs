@@ -15,42 +15,34 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     private const string PrefixSet = "Prefix";
     private const string KeySet = "Key";
 
-    /// <summary>The key prefix to watch; an empty string watches the whole keyspace.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PrefixSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
-    /// <summary>One key to watch.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeySet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>The first revision to deliver (history from there on is replayed); by default, changes after now.</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long Revision { get; set; }
 
-    /// <summary>Also deliver the value each key had before the change (PrevValue).</summary>
     [Parameter]
     public SwitchParameter PrevKv { get; set; }
 
-    /// <summary>Deliver only these kinds of change (filtered by the server).</summary>
     [Parameter]
     [ValidateSet("Put", "Delete")]
     public string[]? EventType { get; set; }
 
-    /// <summary>Stop after this many events.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; }
 
-    /// <summary>Stop (without an error) after this long.</summary>
     [Parameter]
     public TimeSpan? Timeout { get; set; }
 
-    /// <summary>Also write progress notifications (Type Progress, Revision = every event up to it was delivered).</summary>
     [Parameter]
     public SwitchParameter ProgressNotify { get; set; }
 
