@@ -204,11 +204,13 @@ Describe 'A lab through an outage' {
     It 'Stop-/Start-EtcdLabMember refuse members and labs that do not exist' {
         { Stop-EtcdLabMember -Lab pester-outage -Member etcd-9 -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdLabMemberNotFound*'
         { Start-EtcdLabMember -Lab no-such-lab -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdLabNotFound*'
+        Get-EtcdLab -Name no-such-lab -ErrorAction SilentlyContinue -ErrorVariable e | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -Match '^EtcdLabNotFound'
         Stop-EtcdLabMember -Lab pester-outage -Member etcd-0 -WhatIf 6>$null
         (Get-EtcdLab pester-outage -Member)[0].State | Should -Be 'Running'
     }
 
-    It 'Ctrl+C (SIGINT to pwsh''s process group) during a command leaves the lab''s members running' -Skip:(-not $IsLinux -or -not (Test-Path /usr/bin/setsid)) {
+    It 'Ctrl+C (SIGINT to pwsh''s process group) during a command leaves the lab''s members running; closing the terminal (SIGHUP) stops them' -Skip:(-not $IsLinux -or -not (Test-Path /usr/bin/setsid)) {
         $pidFile = Join-Path ([IO.Path]::GetTempPath()) ("etcdps-ctrlc-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
         $child = Join-Path ([IO.Path]::GetTempPath()) ("etcdps-ctrlc-" + [guid]::NewGuid().ToString('n').Substring(0, 8) + '.ps1')
         Set-Content -LiteralPath $child -Value @"
@@ -241,6 +243,9 @@ Start-Sleep -Seconds 60
             foreach ($etcdPid in $etcdPids) {
                 Get-Process -Id $etcdPid -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "etcd $etcdPid must not get the terminal's SIGINT"
             }
+            # Closing the terminal (SIGHUP to pwsh) ends pwsh without ProcessExit: the lab must go with it all the same.
+            $null = & kill -HUP $process.Id
+            $process.WaitForExit(20000) | Should -BeTrue
         }
         finally {
             $process.StandardInput.Close()
