@@ -40,11 +40,13 @@ Describe 'Cluster cmdlets against a 3-member etcd' {
         Get-EtcdAlarm | Should -BeNullOrEmpty
     }
 
-    It 'A dead endpoint gives a non-terminating error and the others still answer' {
+    It 'A dead endpoint gives a non-terminating error (and an unreachable object) and the others still answer' {
         $extra = Get-FreeTcpPort
         Connect-Etcd -Endpoint ($script:etcd.Endpoints + "http://127.0.0.1:$extra") -DialTimeout 00:00:02 -WarningAction SilentlyContinue
         $status = Get-EtcdStatus -ErrorVariable failed -ErrorAction SilentlyContinue
-        $status | Should -HaveCount 3
+        $status | Should -HaveCount 4
+        @($status | Where-Object Reachable) | Should -HaveCount 3
+        $status[3].Endpoint | Should -Be "http://127.0.0.1:$extra"
         $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'EtcdUnavailable,*'
         $failed[0].TargetObject | Should -Be "http://127.0.0.1:$extra"
