@@ -64,6 +64,9 @@
         'ConvertFrom-EtcdValue', 'ConvertTo-EtcdValue'
         'Start-EtcdLab'
         'Stop-EtcdLab'
+        'Get-EtcdLab'
+        'Stop-EtcdLabMember'
+        'Start-EtcdLabMember'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -5,7 +5,7 @@ Builds, tests, packages and demonstrates EtcdPS.
 
 .DESCRIPTION
 Tasks:
-  Build    dotnet build; the module is then importable from the repository root (./EtcdPS.psd1).
+  Build    dotnet build and restore Pester; the module is then importable from the repository root (./EtcdPS.psd1).
   Test     Build, then xunit (dotnet test) and Pester (tests/pester); non-zero exit on any failure.
   Lab      Build, import, start a local lab etcd and connect to it. Run with 'dotnet pwsh -NoExit' to stay at the prompt.
   Tour     Build, start the lab and run examples/tour.ps1 non-interactively.
@@ -90,6 +90,8 @@ function Get-PesterPath {
 }
 
 function Invoke-Build {
+    # Pester too: the README's Pester commands and examples/EtcdCluster.Tests.ps1 need it right after a build.
+    $null = Get-PesterPath
     Invoke-Native dotnet @('build', (Join-Path $root 'EtcdPS.sln'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
     if (Test-Path (Join-Path $root 'tools/HelpBuilder.ps1')) { & (Join-Path $root 'tools/HelpBuilder.ps1') -Root $root }
 }

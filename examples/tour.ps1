@@ -1,9 +1,10 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-A guided walk through etcd on a local lab: status, who uses the disk, revisions, time travel, watches, revision
-rate, metrics, the deep health check and the HTML report, field-level diffs, compaction and defragmentation, a
-mounted backup compared with the live cluster, and a decoded Kubernetes Deployment.
+A guided walk through etcd on a local 3-member lab: status, who uses the disk, revisions, time travel, watches,
+revision rate, metrics, the deep health check and the HTML report, field-level diffs, compaction and defragmentation,
+a mounted backup compared with the live cluster, a decoded Kubernetes Deployment, and an outage (a member killed,
+another frozen, quorum lost and healed) seen through the health cmdlets.
 
 .DESCRIPTION
 The tour starts its own lab (named 'tour', Small seed, background activity) so it never writes to a real cluster,
@@ -39,11 +40,11 @@ function Step {
 }
 
 $backup = $null
-$lab = Start-EtcdLab -Name tour -Seed Small -Activity -Port 0 -WarningAction SilentlyContinue
+$lab = Start-EtcdLab -Name tour -Members 3 -Seed Small -Activity -Port 0 -WarningAction SilentlyContinue
 try {
     Write-Host "EtcdPS tour on the lab at $($lab.Endpoints -join ', '): $($lab.KeyCount) keys of a small Kubernetes cluster." -ForegroundColor Green
 
-    Step 'Status of the member: version, database size, leader, and the cluster revision (one counter for every write).' {
+    Step 'Status of the members: role, version, database size, applied index, and the cluster revision (one counter for every write).' {
         Get-EtcdStatus
     }
     Step 'The members of the cluster, with their ids in hex as etcdctl prints them.' {
@@ -99,7 +100,7 @@ try {
     Step 'Defragmentation gives the freed pages back to the file system, member by member (sizes before and after).' {
         Invoke-EtcdDefragmentation -Confirm:$false
     }
-    Step "Database size before compaction and defrag: $([EtcdPS.ByteSize]::Format($before.DbSize)); after:" {
+    Step "Database size before compaction and defrag: $([EtcdPS.ByteSize]::Format(($before | Measure-Object DbSize -Maximum).Maximum)); after:" {
         Get-EtcdStatus | Select-Object Endpoint, @{ n = 'DbSize'; e = { [EtcdPS.ByteSize]::Format($_.DbSize) } }, Revision, CompactRevision
     }
     Step 'After compaction the old revision is gone: reading it fails with EtcdRevisionCompacted.' {
@@ -130,11 +131,25 @@ try {
         Get-EtcdKey /registry/deployments/shop/ -Prefix -Decode | Format-Table
         Get-EtcdKey /registry/secrets/shop/ -Prefix -Decode -First 1 | Select-Object Key, Kind, Summary, @{ n = 'data'; e = { $_.data } }
     }
+    Step 'Practise an outage: kill one member (like a crash). Two of three still form a quorum; status reports the dead one as unreachable.' {
+        Stop-EtcdLabMember etcd-2
+        Get-EtcdStatus -ErrorAction SilentlyContinue
+    }
+    Step 'Freeze a second member (SIGSTOP: it hangs, sockets open). The quorum is lost: health checks every member anyway, the survivor has no leader.' {
+        Stop-EtcdLabMember etcd-1 -Freeze
+        Start-Sleep -Seconds 3
+        Test-EtcdHealth | Out-Host
+        Get-EtcdLab -Member
+    }
+    Step 'Bring the members back (the killed one restarts with its data, the frozen one is thawed): the cluster heals.' {
+        Start-EtcdLabMember
+        Test-EtcdHealth -Quiet
+    }
     Write-Host ''
     Write-Host 'Tour done. Read more: Get-Help about_EtcdPS; every cmdlet: Get-Command -Module EtcdPS.' -ForegroundColor Green
 }
 finally {
     Dismount-EtcdSnapshot -ErrorAction Ignore
-    Stop-EtcdLab -Name tour
+    Stop-EtcdLab -Name tour 6>$null
     if ($backup) { Remove-Item $backup.Path -ErrorAction Ignore }
 }

@@ -40,11 +40,13 @@ Describe 'Cluster cmdlets against a 3-member etcd' {
         Get-EtcdAlarm | Should -BeNullOrEmpty
     }
 
-    It 'A dead endpoint gives a non-terminating error and the others still answer' {
+    It 'A dead endpoint gives a non-terminating error (and an unreachable object) and the others still answer' {
         $extra = Get-FreeTcpPort
         Connect-Etcd -Endpoint ($script:etcd.Endpoints + "http://127.0.0.1:$extra") -DialTimeout 00:00:02 -WarningAction SilentlyContinue
         $status = Get-EtcdStatus -ErrorVariable failed -ErrorAction SilentlyContinue
-        $status | Should -HaveCount 3
+        $status | Should -HaveCount 4
+        @($status | Where-Object Reachable) | Should -HaveCount 3
+        $status[3].Endpoint | Should -Be "http://127.0.0.1:$extra"
         $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'EtcdUnavailable,*'
         $failed[0].TargetObject | Should -Be "http://127.0.0.1:$extra"
@@ -140,5 +142,70 @@ Describe 'Leadership and consistency as a Pester cluster check would use them' {
     It 'Remove-EtcdMember refuses an unknown member with its ErrorId' {
         { Remove-EtcdMember nosuch -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdMemberNotFound,*'
         Get-EtcdMember | Should -HaveCount 3
+    }
+}
+
+Describe 'A cluster that lost its quorum (2 of 3 members down)' {
+    BeforeAll {
+        $script:outage = Start-EtcdLab -Name pester-quorum -Members 3 -Seed None -Port 0
+        Stop-EtcdLabMember -Lab pester-quorum -Member etcd-1, etcd-2 6>$null
+    }
+    AfterAll {
+        Stop-EtcdLab -Name pester-quorum 6>$null
+        Remove-Item Env:ETCDCTL_ENDPOINTS -ErrorAction SilentlyContinue
+    }
+
+    It 'a fresh pwsh with ETCDCTL_ENDPOINTS gets 3 status objects within 10 s: 1 reachable with no leader, 2 unreachable' {
+        $env:ETCDCTL_ENDPOINTS = $script:outage.Endpoints -join ','
+        $script = "Import-Module '$(Join-Path (Get-RepoRoot) 'EtcdPS.psd1')'; `$sw = [Diagnostics.Stopwatch]::StartNew(); " +
+            "`$s = @(Get-EtcdStatus -ErrorAction SilentlyContinue -ErrorVariable e -WarningAction SilentlyContinue); " +
+            "'SECONDS ' + `$sw.Elapsed.TotalSeconds; 'ERRORS ' + `$e.Count; `$s | ConvertTo-Json -Compress"
+        $lines = @(Invoke-FreshPwsh -Arguments '-Command', $script | ForEach-Object { "$_" })
+        $LASTEXITCODE | Should -Be 0 -Because ($lines -join "`n")
+        [double](($lines | Where-Object { $_ -like 'SECONDS *' }) -split ' ')[1] | Should -BeLessThan 10
+        ($lines | Where-Object { $_ -like 'ERRORS *' }) | Should -Be 'ERRORS 2'
+        $status = @($lines | Where-Object { $_ -like '[[{]*' } | ConvertFrom-Json | ForEach-Object { $_ })
+        $status | Should -HaveCount 3
+        $alive = @($status | Where-Object Reachable)
+        $alive | Should -HaveCount 1
+        $alive[0].Endpoint | Should -Be $script:outage.Endpoints[0]
+        $alive[0].Error | Should -Be 'etcdserver: no leader'
+        $alive[0].Errors | Should -Contain 'etcdserver: no leader'
+        $alive[0].Name | Should -Be 'etcd-0' -Because 'the member list comes from the member that answers'
+        @($status | Where-Object { -not $_.Reachable }).Name | Should -Be @('etcd-1', 'etcd-2')
+    }
+
+    It 'Connect-Etcd connects through the member that answers, warns about the others and records them' {
+        Connect-Etcd -Endpoint $script:outage.Endpoints -Name quorum-lost -WarningVariable w -WarningAction SilentlyContinue
+        try {
+            $w | Should -HaveCount 2
+            (Get-EtcdConnection -Name quorum-lost).UnreachableEndpoints | Should -Be $script:outage.Endpoints[1..2]
+            $health = @(Test-EtcdHealth -Cluster)
+            $health | Should -HaveCount 3
+            $health | Where-Object Healthy | Should -BeNullOrEmpty
+            ($health | Where-Object Name -eq 'etcd-0').Error | Should -Be 'etcdserver: no leader'
+            Test-EtcdHealth -Quiet | Should -BeExactly $false
+            $json = Test-EtcdHealth | ConvertTo-Json | ConvertFrom-Json
+            $json[0].Took | Should -BeOfType ([double]) -Because 'Took is milliseconds, not a TimeSpan of 15 fields'
+        }
+        finally { Disconnect-Etcd -Name quorum-lost }
+    }
+
+    It 'a frozen member is reported unreachable within the dial timeout, not after the command timeout' {
+        Start-EtcdLabMember -Lab pester-quorum 6>$null
+        Stop-EtcdLabMember -Lab pester-quorum -Member etcd-2 -Freeze 6>$null
+        try {
+            Connect-Etcd -Endpoint $script:outage.Endpoints -Name frozen -DialTimeout 00:00:02 -WarningAction SilentlyContinue
+            $status = @(Get-EtcdStatus -ErrorAction SilentlyContinue -ErrorVariable e)
+            $status | Should -HaveCount 3
+            $status[2].Reachable | Should -BeFalse
+            @($status | Where-Object IsLeader) | Should -HaveCount 1
+            $e | Should -HaveCount 1
+            $e[0].FullyQualifiedErrorId | Should -Match '^Etcd'
+        }
+        finally {
+            Disconnect-Etcd -Name frozen -ErrorAction SilentlyContinue
+            Start-EtcdLabMember -Lab pester-quorum 6>$null
+        }
     }
 }

@@ -168,3 +168,112 @@ Describe 'Package' {
         finally { Remove-Item -LiteralPath $out -Recurse -Force -ErrorAction SilentlyContinue }
     }
 }
+
+Describe 'A lab through an outage' {
+    BeforeAll {
+        $script:outlab = Start-EtcdLab -Name pester-outage -Members 3 -Seed None -Port 0
+    }
+    AfterAll {
+        Stop-EtcdLab -Name pester-outage 6>$null
+    }
+
+    It 'Get-EtcdLab lists the lab and each member''s state, read from the processes' {
+        $lab = Get-EtcdLab -Name pester-outage
+        $lab.State | Should -Be 'Running'
+        @($lab.Member.State) | Should -Be @('Running', 'Running', 'Running')
+        (Get-EtcdLab -Name pester-outage -Member).ProcessId | Should -Be $script:outlab.ProcessIds
+
+        Stop-Process -Id $script:outlab.ProcessIds[1] -Force
+        Stop-EtcdLabMember -Lab pester-outage -Member etcd-2 -Freeze -InformationVariable said 6>$null
+        "$said" | Should -Match 'Froze pester-outage/etcd-2'
+        $members = Get-EtcdLab -Name pester-outage -Member
+        $members[1].State | Should -Be 'Exited'
+        $members[1].Detail | Should -Match 'SIGKILL'
+        $members[2].State | Should -Be 'Frozen'
+        (Get-EtcdLab -Name pester-outage).State | Should -Be 'NoQuorum'
+    }
+
+    It 'Start-EtcdLab on the damaged lab says so instead of claiming it runs, and -Force brings it back' {
+        { Start-EtcdLab -Name pester-outage -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdLabNotRunning*'
+        $lab = Start-EtcdLab -Name pester-outage -Force -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -Match 'etcd-1'
+        $lab.State | Should -Be 'Running'
+        (Get-EtcdStatus -Connection pester-outage | Where-Object IsLeader) | Should -HaveCount 1
+    }
+
+    It 'Stop-/Start-EtcdLabMember refuse members and labs that do not exist' {
+        { Stop-EtcdLabMember -Lab pester-outage -Member etcd-9 -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdLabMemberNotFound*'
+        { Start-EtcdLabMember -Lab no-such-lab -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdLabNotFound*'
+        Get-EtcdLab -Name no-such-lab -ErrorAction SilentlyContinue -ErrorVariable e | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -Match '^EtcdLabNotFound'
+        Stop-EtcdLabMember -Lab pester-outage -Member etcd-0 -WhatIf 6>$null
+        (Get-EtcdLab pester-outage -Member)[0].State | Should -Be 'Running'
+    }
+
+    It 'Ctrl+C (SIGINT to pwsh''s process group) during a command leaves the lab''s members running; closing the terminal (SIGHUP) stops them' -Skip:(-not $IsLinux -or -not (Test-Path /usr/bin/setsid)) {
+        $pidFile = Join-Path ([IO.Path]::GetTempPath()) ("etcdps-ctrlc-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
+        $child = Join-Path ([IO.Path]::GetTempPath()) ("etcdps-ctrlc-" + [guid]::NewGuid().ToString('n').Substring(0, 8) + '.ps1')
+        Set-Content -LiteralPath $child -Value @"
+Import-Module '$(Join-Path (Get-RepoRoot) 'EtcdPS.psd1')'
+`$lab = Start-EtcdLab -Name ctrlc -Members 3 -Seed None -Port 0
+Set-Content -LiteralPath '$pidFile' -Value (`$lab.ProcessIds -join ',')
+Start-Sleep -Seconds 60
+"@
+        # The child leads its own process group (setsid), with SIGINT at its default (a background job inherits it
+        # ignored), and stays at its prompt after the interrupted script (-NoExit) so that only Ctrl+C acts.
+        $hostPath = [Environment]::ProcessPath
+        $start = [Diagnostics.ProcessStartInfo]::new('/usr/bin/setsid')
+        foreach ($a in @('env', '--default-signal=INT', $hostPath) + @(if ([IO.Path]::GetFileNameWithoutExtension($hostPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) + @('-NoProfile', '-NoExit', '-File', $child)) {
+            $start.ArgumentList.Add($a)
+        }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.UseShellExecute = $false
+        $process = [Diagnostics.Process]::Start($start)
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path $pidFile) -or -not (Get-Content $pidFile)) {
+                if ([DateTime]::UtcNow -gt $deadline -or $process.HasExited) { throw 'the child pwsh did not start its lab' }
+                Start-Sleep -Milliseconds 200
+            }
+            $etcdPids = @((Get-Content $pidFile) -split ',' | ForEach-Object { [int] $_ })
+            $null = & kill -INT -- "-$($process.Id)"
+            Start-Sleep -Seconds 2
+            $process.HasExited | Should -BeFalse -Because 'pwsh stops the command and stays'
+            foreach ($etcdPid in $etcdPids) {
+                Get-Process -Id $etcdPid -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "etcd $etcdPid must not get the terminal's SIGINT"
+            }
+            # Closing the terminal (SIGHUP to pwsh) ends pwsh without ProcessExit: the lab must go with it all the same.
+            $null = & kill -HUP $process.Id
+            $process.WaitForExit(20000) | Should -BeTrue
+        }
+        finally {
+            $process.StandardInput.Close()
+            if (-not $process.WaitForExit(20000)) { $process.Kill($true) }
+            Remove-Item -LiteralPath $pidFile, $child -ErrorAction SilentlyContinue
+        }
+        # When that pwsh ends, its lab goes with it: no orphans.
+        foreach ($etcdPid in $etcdPids) {
+            $p = Get-Process -Id $etcdPid -ErrorAction SilentlyContinue
+            if ($p) { $p.WaitForExit(10000) | Should -BeTrue }
+        }
+    }
+
+    It 'Stop-EtcdLab reports what it stopped' {
+        Start-EtcdLab -Name pester-report -Seed None -Port 0 | Out-Null
+        Stop-EtcdLabMember -Lab pester-report -Member etcd-0 6>$null
+        Stop-EtcdLab -Name pester-report -InformationVariable said 6>$null
+        "$said" | Should -Match "Stopped lab 'pester-report': etcd-0 was already stopped; data deleted"
+    }
+
+    It 'refuses a -Name that is not a plain folder name, and an existing folder it did not make (issue 14)' {
+        { Start-EtcdLab -Name '..' -DataPath TestDrive:/ -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument*'
+        $folder = New-Item -ItemType Directory -Path (Join-Path TestDrive:/ 'mine')
+        Set-Content -LiteralPath (Join-Path $folder 'notes.txt') -Value 'mine'
+        Push-Location TestDrive:/
+        try { { Start-EtcdLab -Name mine -DataPath . -Port 0 -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdLabDataPathInUse*' }
+        finally { Pop-Location }
+        Get-Content (Join-Path $folder 'notes.txt') | Should -Be 'mine'
+        Get-EtcdLab -Name mine -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}

@@ -85,7 +85,7 @@ internal static class DeepHealthChecker
             if (status.Value is { } s && read is { Healthy: true })
             {
                 answering.Add((member, s));
-                checks.Add(Pass("MemberAnswers", member, read.Took.TotalMilliseconds, "ms", $"{member} answered Status and a linearizable read in {read.Took.TotalMilliseconds:0.#} ms."));
+                checks.Add(Pass("MemberAnswers", member, read.Took, "ms", $"{member} answered Status and a linearizable read in {read.Took:0.#} ms."));
             }
             else
             {

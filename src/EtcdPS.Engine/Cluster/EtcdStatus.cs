@@ -39,9 +39,25 @@ public sealed class EtcdStatus
     public long CompactRevision { get; init; }
     /// <summary>Errors the member reports (alarms such as NOSPACE show up here too).</summary>
     public string[] Errors { get; init; } = [];
+    /// <summary>True when the member answered; false for an endpoint that could not be reached (see Error).</summary>
+    public bool Reachable { get; init; }
+    /// <summary>The alarms the member reports (NOSPACE, CORRUPT), from its status: readable without a quorum.</summary>
+    public string[] Alarms { get; init; } = [];
+    /// <summary>Why the member cannot serve: the connection failure of an unreachable endpoint, or "etcdserver: no leader"; empty when neither.</summary>
+    public string Error { get; init; } = string.Empty;
+
+    /// <summary>The alarm names in a status' error strings ("memberID:… alarm:NOSPACE").</summary>
+    internal static string[] AlarmsIn(IEnumerable<string> errors) => errors
+        .Select(e => System.Text.RegularExpressions.Regex.Match(e, @"alarm:\s*([A-Za-z]+)"))
+        .Where(m => m.Success)
+        .Select(m => m.Groups[1].Value.ToUpperInvariant())
+        .Distinct()
+        .ToArray();
 
     /// <inheritdoc />
-    public override string ToString() => $"{Endpoint} {MemberId} rev {Revision}{(IsLeader ? " leader" : string.Empty)}";
+    public override string ToString() => Reachable
+        ? $"{Endpoint} {MemberId} rev {Revision}{(IsLeader ? " leader" : string.Empty)}{(Error.Length > 0 ? " " + Error : string.Empty)}"
+        : $"{Endpoint} unreachable: {Error}";
 }
 
 /// <summary>The outcome of one linearizable read, as <c>etcdctl endpoint health</c> reports it.</summary>
@@ -49,16 +65,18 @@ public sealed class EtcdHealth
 {
     /// <summary>The endpoint probed.</summary>
     public string Endpoint { get; init; } = string.Empty;
+    /// <summary>The member's name, when the member list could be read.</summary>
+    public string? Name { get; init; }
     /// <summary>True when the read succeeded.</summary>
     public bool Healthy { get; init; }
-    /// <summary>How long the read took.</summary>
-    public TimeSpan Took { get; init; }
+    /// <summary>How long the read took, in milliseconds (a number, so ConvertTo-Json and Export-Csv give a number).</summary>
+    public double Took { get; init; }
     /// <summary>Why it is unhealthy; empty when healthy.</summary>
     public string Error { get; init; } = string.Empty;
 
     /// <inheritdoc />
     public override string ToString() => Healthy
-        ? $"{Endpoint} is healthy: successfully committed proposal: took = {Took.TotalMilliseconds:0.###}ms"
+        ? $"{Endpoint} is healthy: successfully committed proposal: took = {Took:0.###}ms"
         : $"{Endpoint} is unhealthy: {Error}";
 }
 

@@ -57,6 +57,7 @@ internal static class EtcdConnector
             }
 
             connection.ClusterId = answered.Header.ClusterId.ToString("x");
+            connection.UnreachableEndpoints = clients.Where((_, i) => probes[i].Result is EtcdException).Select(c => c.Name).ToArray();
             connection.ServerVersion = answered.Version;
             var reachable = clients.Where((_, i) => probes[i].Result is StatusResponse).First();
             await connection.AuthenticateAsync(reachable, cancellation).ConfigureAwait(false);
@@ -100,7 +101,9 @@ internal static class EtcdConnector
         try
         {
             await connection.CallAsync((c, o) => c.KV.RangeAsync(
-                new RangeRequest { Key = ByteString.CopyFromUtf8("health"), CountOnly = true }, o).ResponseAsync,
+                // Serializable: answered by the member itself, so a cluster that lost its leader can still be connected to
+                // (and its members' status read); the member still checks the user's permission.
+                new RangeRequest { Key = ByteString.CopyFromUtf8("health"), CountOnly = true, Serializable = true }, o).ResponseAsync,
                 cancellation, timeout: connection.Options.DialTimeout + connection.Options.CommandTimeout).ConfigureAwait(false);
         }
         catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)

@@ -86,6 +86,10 @@ public static class EtcdErrorIds
     public const string LabStartFailed = "EtcdLabStartFailed";
     public const string LabRunning = "EtcdLabRunning";
     public const string LabNotFound = "EtcdLabNotFound";
+    public const string LabMemberNotFound = "EtcdLabMemberNotFound";
+    public const string LabNotRunning = "EtcdLabNotRunning";
+    public const string LabDataPathInUse = "EtcdLabDataPathInUse";
+    public const string DefragRefused = "EtcdDefragRefused";
     public const string KubeconfigNotFound = "EtcdKubeconfigNotFound";
     public const string KubeconfigInvalid = "EtcdKubeconfigInvalid";
     public const string KubeContextNotFound = "EtcdKubeContextNotFound";

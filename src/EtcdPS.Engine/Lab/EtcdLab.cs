@@ -52,8 +52,42 @@ public sealed class EtcdLab
     /// <summary>When the lab started.</summary>
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.Now;
 
-    /// <summary>True once Stop-EtcdLab stopped it.</summary>
-    public bool IsStopped { get; internal set; }
+    /// <summary>True when none of its members runs: Stop-EtcdLab stopped it, or its processes ended.</summary>
+    public bool IsStopped => Removed || Member.All(m => m.State is EtcdLabMemberState.Stopped or EtcdLabMemberState.Exited);
+
+    /// <summary>Each member's state, read from its process now (running, frozen, stopped on purpose, exited).</summary>
+    public EtcdLabMember[] Member => Instance is { } instance ? Engine.Lab.LabMembers.Read(instance) : [];
+
+    /// <summary>
+    /// Running: every member runs. Degraded: a member is down or frozen but a quorum runs. NoQuorum: fewer than a majority
+    /// run, the cluster cannot write. Down: no member runs. Removed: Stop-EtcdLab stopped it.
+    /// </summary>
+    public string State
+    {
+        get
+        {
+            if (Removed)
+            {
+                return "Removed";
+            }
+
+            var members = Member;
+            var running = members.Count(m => m.State == EtcdLabMemberState.Running);
+            return running == members.Length ? "Running"
+                : running == 0 && members.All(m => m.State != EtcdLabMemberState.Frozen) ? "Down"
+                : running > members.Length / 2 ? "Degraded"
+                : "NoQuorum";
+        }
+    }
+
+    /// <summary>Set once Stop-EtcdLab removed the lab.</summary>
+    internal bool Removed { get; set; }
+
+    /// <summary>The running lab behind this object; null for a lab that was never registered.</summary>
+    internal Engine.Lab.LabInstance? Instance { get; set; }
+
+    /// <summary>Members stopped by Stop-EtcdLabMember or Stop-EtcdLab (not crashed).</summary>
+    internal HashSet<string> StoppedOnPurpose { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({string.Join(",", Endpoints)}, {Seed}, {KeyCount} keys)";

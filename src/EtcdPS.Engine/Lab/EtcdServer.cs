@@ -228,12 +228,20 @@ internal sealed class EtcdServer : IDisposable
 
     internal void Launch(EtcdServerMember member, string etcd)
     {
-        var start = new ProcessStartInfo(etcd)
+        // In a session of its own (setsid execs etcd in place, so the process id stays etcd's): Ctrl+C in the terminal
+        // signals the terminal's foreground process group, which is pwsh's; without this every member died with it.
+        var session = NewSessionLauncher();
+        var start = new ProcessStartInfo(session ?? etcd)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (session is not null)
+        {
+            start.ArgumentList.Add(etcd);
+        }
+
         foreach (var argument in member.Arguments)
         {
             start.ArgumentList.Add(argument);
@@ -254,6 +262,20 @@ internal sealed class EtcdServer : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         member.Process = process;
+    }
+
+    /// <summary>
+    /// setsid(1) on Linux, which starts a program as the leader of a new session and process group; null where there is
+    /// none (Windows has no terminal process groups to escape; elsewhere the member shares pwsh's group).
+    /// </summary>
+    internal static string? NewSessionLauncher()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        return new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
     }
 
     internal async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken cancellation)

@@ -34,8 +34,28 @@ internal static class LabController
                 $"Stop it first with Stop-EtcdLab -Name {options.Name}, or give another -Name.");
         }
 
+        ValidateName(options.Name);
         var dataPath = options.DataPath is null ? null : Path.Combine(Path.GetFullPath(options.DataPath), options.Name);
-        var server = await StartServerAsync(options, dataPath, progress, cancellation).ConfigureAwait(false);
+        if (dataPath is not null)
+        {
+            ClaimDataFolder(dataPath, options.Name);
+        }
+
+        EtcdServer server;
+        try
+        {
+            server = await StartServerAsync(options, dataPath, progress, cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (dataPath is not null)
+            {
+                DeleteLabFolder(dataPath);
+            }
+
+            throw;
+        }
+
         EtcdConnection? connection = null;
         try
         {
@@ -53,6 +73,7 @@ internal static class LabController
                 SeedDuration = seed.Duration,
             };
             var instance = new LabInstance(lab, server, connection);
+            lab.Instance = instance;
             if (options.Activity)
             {
                 instance.Activity = LabActivity.Start(connection, options.Seed, leases);
@@ -74,7 +95,7 @@ internal static class LabController
             if (dataPath is not null)
             {
                 // A temp folder went with the server; a half-seeded folder under the user's -DataPath goes too.
-                DeleteQuietly(dataPath);
+                DeleteLabFolder(dataPath);
             }
 
             throw;
@@ -91,15 +112,16 @@ internal static class LabController
         }
 
         instance.Connection.Dispose();
+        LabMembers.MarkAllStopped(instance);
         instance.Server.KeepData = keepData;
         instance.Server.Dispose();
         if (!keepData)
         {
-            // A temp folder is gone already; a folder under the user's -DataPath is removed here.
-            DeleteQuietly(instance.Server.DataPath);
+            // A temp folder is gone already; a folder under the user's -DataPath is removed here, if the lab made it.
+            DeleteLabFolder(instance.Server.DataPath);
         }
 
-        instance.Lab.IsStopped = true;
+        instance.Lab.Removed = true;
     }
 
     private static async Task<EtcdServer> StartServerAsync(LabOptions options, string? dataPath, Action<LabSeedProgress>? progress, CancellationToken cancellation)
@@ -126,11 +148,59 @@ internal static class LabController
                 // with a clean data folder (a member that failed may have written a WAL for the old ports).
                 if (dataPath is not null)
                 {
-                    DeleteQuietly(dataPath);
+                    DeleteLabFolder(dataPath);
+                    ClaimDataFolder(dataPath, options.Name);
                 }
 
                 serverOptions = serverOptions with { BasePort = serverOptions.BasePort + (options.Members * 2) + 1 };
             }
+        }
+    }
+
+    /// <summary>The file that marks a folder as made by a lab: only such folders are ever deleted.</summary>
+    internal const string MarkerFileName = ".etcdps-lab";
+
+    /// <summary>A lab's name is also a folder name under -DataPath: a plain name, no path, nothing that climbs out.</summary>
+    internal static void ValidateName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars().Concat(['/', '\\', ':', '*', '?']).ToHashSet();
+        if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.Any(invalid.Contains) || name != name.Trim() || name.Length > 100)
+        {
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                $"'{name}' is not a lab name: a lab's name is a plain folder name (letters, digits, '-', '_', '.'), without a path, '.' or '..'.",
+                name, "Give a plain name such as -Name lab2.");
+        }
+    }
+
+    /// <summary>
+    /// Makes the lab's data folder and marks it, refusing a folder that exists already: the lab deletes only what it made,
+    /// and a folder with the lab's name may be the user's (or a lab kept with -Keep).
+    /// </summary>
+    internal static void ClaimDataFolder(string dataPath, string name)
+    {
+        if (Directory.Exists(dataPath) || File.Exists(dataPath))
+        {
+            var lab = File.Exists(Path.Combine(dataPath, MarkerFileName));
+            throw new EtcdException(EtcdErrorIds.LabDataPathInUse, EtcdErrorCategory.ResourceExists,
+                lab
+                    ? $"The folder '{dataPath}' holds the data of an earlier lab (kept with -Keep or left by a lab that did not stop); a new lab does not reuse or delete it."
+                    : $"The folder '{dataPath}' exists and was not made by a lab; Start-EtcdLab will not write into it (Stop-EtcdLab would delete it).",
+                dataPath, lab
+                    ? "Delete it yourself (Remove-Item -Recurse) when you no longer need it, or give another -Name or -DataPath."
+                    : "Give another -Name or -DataPath: the lab makes the folder <DataPath>/<Name> itself.");
+        }
+
+        Directory.CreateDirectory(dataPath);
+        File.WriteAllText(Path.Combine(dataPath, MarkerFileName),
+            $"Made by EtcdPS Start-EtcdLab for the lab '{name}' at {DateTimeOffset.Now:o}. Stop-EtcdLab deletes this folder unless -Keep.\n");
+    }
+
+    /// <summary>Deletes a lab's data folder, only when the lab's marker is in it.</summary>
+    internal static void DeleteLabFolder(string path)
+    {
+        if (File.Exists(Path.Combine(path, MarkerFileName)))
+        {
+            DeleteQuietly(path);
         }
     }
 

@@ -13,13 +13,37 @@ internal static class LabRegistry
     static LabRegistry()
     {
         // No orphans: when pwsh exits, the labs it started go with it.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+
+        // The members run in a session of their own (Ctrl+C must not reach them), so closing the terminal no longer
+        // signals them either: pwsh dies of SIGHUP without running ProcessExit. Stop the labs first, then let the
+        // signal do what it does. (A SIGKILL of pwsh cannot be caught: its labs then keep running.)
+        if (!OperatingSystem.IsWindows())
         {
-            foreach (var lab in s_labs.Values)
+            s_signals =
+            [
+                System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, _ => StopAll()),
+                System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => StopAll()),
+            ];
+        }
+    }
+
+    /// <summary>Kept alive for the life of the process: a collected registration stops handling its signal.</summary>
+    private static readonly IDisposable[] s_signals = [];
+
+    private static void StopAll()
+    {
+        foreach (var lab in s_labs.Values)
+        {
+            try
             {
                 lab.Server.Dispose();
             }
-        };
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                // Going down anyway; the next lab still gets stopped.
+            }
+        }
     }
 
     public static IReadOnlyList<LabInstance> All => s_labs.Values.OrderBy(l => l.Lab.StartedAt).ToArray();

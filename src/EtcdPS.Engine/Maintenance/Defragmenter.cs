@@ -8,8 +8,12 @@ namespace EtcdPS.Engine.Maintenance;
 /// <summary>One member to defragment, in the order it will be done.</summary>
 internal sealed record DefragTarget(string Endpoint, string MemberId, string? Name, bool IsLeader, long DbSize, long DbSizeInUse)
 {
-    public override string ToString() =>
-        $"{Endpoint} ({(Name is { Length: > 0 } ? Name + ", " : string.Empty)}{MemberId}{(IsLeader ? ", leader" : string.Empty)}, {ByteSize.Format(DbSize)})";
+    /// <summary>Why the member cannot be defragmented now (it did not answer); null when it answered.</summary>
+    public EtcdException? Unreachable { get; init; }
+
+    public override string ToString() => Unreachable is not null
+        ? $"{Endpoint} ({(Name is { Length: > 0 } ? Name + ", " : string.Empty)}unreachable)"
+        : $"{Endpoint} ({(Name is { Length: > 0 } ? Name + ", " : string.Empty)}{MemberId}{(IsLeader ? ", leader" : string.Empty)}, {ByteSize.Format(DbSize)})";
 }
 
 /// <summary>
@@ -26,7 +30,7 @@ internal static class Defragmenter
     public static async Task<IReadOnlyList<DefragTarget>> PlanAsync(EtcdConnection connection, IReadOnlyCollection<string>? endpoints,
         bool allMembers, CancellationToken cancellation)
     {
-        var members = await ClusterInspector.ListMembersAsync(connection, cancellation).ConfigureAwait(false);
+        var members = await ClusterInspector.ListMembersFromAnyAsync(connection, cancellation).ConfigureAwait(false);
         var chosen = new List<string>();
         if (endpoints is { Count: > 0 })
         {
@@ -51,34 +55,35 @@ internal static class Defragmenter
             chosen.AddRange(connection.Endpoints);
         }
 
-        using var target = connection.WithEndpoints(chosen.Distinct(StringComparer.OrdinalIgnoreCase));
         var plan = new List<DefragTarget>();
-        var silent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var client in target.Clients)
+        // A member that does not answer stays in the plan, marked: the caller refuses the plan rather than half doing it.
+        await foreach (var (client, status, error) in MemberFanOut.AskEachAsync(connection, chosen.Distinct(StringComparer.OrdinalIgnoreCase),
+            async (target, client, token) =>
+            {
+                try
+                {
+                    return (client.Name, await StatusAsync(target, client, token, target.DialTimeout).ConfigureAwait(false), (EtcdException?)null);
+                }
+                catch (EtcdException ex)
+                {
+                    return (client.Name, (StatusResponse?)null, ex);
+                }
+            }, cancellation).ConfigureAwait(false))
         {
-            StatusResponse status;
-            try
+            if (status is null)
             {
-                status = await target.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
-                    cancellation, timeout: TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            }
-            catch (EtcdException) when (!cancellation.IsCancellationRequested)
-            {
-                // A member that does not answer goes first: its defragmentation fails, and the run then waits for it to
-                // answer before touching another member (one member down plus one defragmenting can cost the quorum).
-                var known = members.FirstOrDefault(m => m.ClientUrls.Any(u => SameEndpoint(u, client.Name)));
-                plan.Add(new DefragTarget(client.Name, known?.Id ?? client.Name, known?.Name, false, 0, 0));
-                silent.Add(client.Name);
+                var member = members.FirstOrDefault(m => m.ClientUrls.Any(u => SameEndpoint(u, client)));
+                plan.Add(new DefragTarget(client, member?.Id ?? client, member?.Name, false, 0, 0) { Unreachable = error });
                 continue;
             }
 
             var memberId = MemberIds.ToHex(status.Header.MemberId);
-            plan.Add(new DefragTarget(client.Name, memberId, members.FirstOrDefault(m => m.Id == memberId)?.Name,
+            plan.Add(new DefragTarget(client, memberId, members.FirstOrDefault(m => m.Id == memberId)?.Name,
                 status.Leader == status.Header.MemberId, status.DbSize, status.DbSizeInUse));
         }
 
         // Two URLs of one member must not defragment it twice.
-        return plan.DistinctBy(p => p.MemberId).OrderBy(p => !silent.Contains(p.Endpoint)).ThenBy(p => p.IsLeader).ToArray();
+        return plan.DistinctBy(p => p.MemberId).OrderBy(p => p.IsLeader).ToArray();
     }
 
     /// <summary>
@@ -98,7 +103,7 @@ internal static class Defragmenter
         while (remaining.Count > 0)
         {
             var leaderId = await CurrentLeaderAsync(target, cancellation).ConfigureAwait(false);
-            // The plan's order (silent members first, then followers) stands; only the current leader moves to the end.
+            // The plan's order (followers, then the leader) stands; only the current leader moves to the end.
             var member = remaining.FirstOrDefault(m => m.MemberId != leaderId) ?? remaining[0];
             remaining.Remove(member);
             member = member with { IsLeader = member.MemberId == leaderId };
@@ -225,8 +230,30 @@ internal static class Defragmenter
         }
     }
 
-    private static Task<StatusResponse> StatusAsync(EtcdConnection connection, Connection.EndpointClient client, CancellationToken cancellation) =>
-        connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync, cancellation);
+    private static Task<StatusResponse> StatusAsync(EtcdConnection connection, Connection.EndpointClient client, CancellationToken cancellation,
+        TimeSpan? timeout = null) =>
+        connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync, cancellation, timeout: timeout);
+
+    /// <summary>
+    /// The refusal when a planned member does not answer: defragmenting the others while one is down could leave the
+    /// cluster without a quorum (a member serves nothing while it defragments), so nothing is done at all.
+    /// </summary>
+    public static EtcdException? Refusal(IReadOnlyList<DefragTarget> plan)
+    {
+        var down = plan.Where(p => p.Unreachable is not null).ToArray();
+        if (down.Length == 0)
+        {
+            return null;
+        }
+
+        var which = string.Join("; ", down.Select(d => $"{(d.Name is { Length: > 0 } ? d.Name + " " : string.Empty)}{d.Endpoint}: {d.Unreachable!.Message}"));
+        return new EtcdException(EtcdErrorIds.DefragRefused, EtcdErrorCategory.ResourceUnavailable,
+            $"Refused on purpose, nothing was defragmented: {down.Length} of {plan.Count} planned member(s) did not answer ({which}). " +
+            "A member serves nothing while it defragments; with another member down that could cost the quorum.",
+            string.Join(",", down.Select(d => d.Endpoint)),
+            "Bring the member back first (Get-EtcdStatus -Cluster shows which answer), or defragment only the members that answer with -Endpoint, knowing the risk.",
+            down[0].Unreachable);
+    }
 
     private static bool SameEndpoint(string url, string wanted)
     {

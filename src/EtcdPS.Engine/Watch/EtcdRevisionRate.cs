@@ -91,6 +91,9 @@ public sealed class EtcdRevisionRate
     /// <summary>With -ByManager: the writes of the period per field manager and resource, busiest first.</summary>
     public EtcdManagerWriteRate[] ByManager { get; init; } = [];
 
+    /// <summary>True when the measurement was stopped before its -Duration (Ctrl+C): it covers only the time until then.</summary>
+    public bool IsPartial { get; init; }
+
     /// <inheritdoc />
-    public override string ToString() => $"{Revisions} revisions in {Duration.TotalSeconds:0.#} s ({PerSecond:0.##}/s)";
+    public override string ToString() => $"{Revisions} revisions in {Duration.TotalSeconds:0.#} s ({PerSecond:0.##}/s){(IsPartial ? " (partial)" : string.Empty)}";
 }

@@ -15,26 +15,39 @@ internal readonly record struct RevisionRateProgress(TimeSpan Elapsed, TimeSpan 
 /// </summary>
 internal static class RevisionRateSampler
 {
+    /// <summary>
+    /// Samples the revision every <paramref name="interval"/> for <paramref name="duration"/>. Stopped early, it hands
+    /// <paramref name="partial"/> what was measured so far (IsPartial) before the cancellation ends it, so the caller can
+    /// still show it.
+    /// </summary>
     public static async Task<EtcdRevisionRate> MeasureAsync(EtcdConnection connection, TimeSpan interval, TimeSpan duration, bool byResource,
-        IProgress<RevisionRateProgress>? progress, CancellationToken cancellation, bool byManager = false)
+        IProgress<RevisionRateProgress>? progress, CancellationToken cancellation, Func<EtcdRevisionRate, Task>? partial = null, bool byManager = false)
     {
         var samples = new List<EtcdRevisionSample> { await SampleAsync(connection, cancellation).ConfigureAwait(false) };
         var started = samples[0].Time;
-        for (var k = 1; ; k++)
+        try
         {
-            var due = TimeSpan.FromTicks(Math.Min(interval.Ticks * k, duration.Ticks));
-            var wait = started + due - DateTimeOffset.Now;
-            if (wait > TimeSpan.Zero)
+            for (var k = 1; ; k++)
             {
-                await Task.Delay(wait, cancellation).ConfigureAwait(false);
-            }
+                var due = TimeSpan.FromTicks(Math.Min(interval.Ticks * k, duration.Ticks));
+                var wait = started + due - DateTimeOffset.Now;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellation).ConfigureAwait(false);
+                }
 
-            samples.Add(await SampleAsync(connection, cancellation).ConfigureAwait(false));
-            progress?.Report(new RevisionRateProgress(due, duration, samples[^1].Revision));
-            if (due >= duration)
-            {
-                break;
+                samples.Add(await SampleAsync(connection, cancellation).ConfigureAwait(false));
+                progress?.Report(new RevisionRateProgress(due, duration, samples[^1].Revision));
+                if (due >= duration)
+                {
+                    break;
+                }
             }
+        }
+        catch (OperationCanceledException) when (partial is not null && cancellation.IsCancellationRequested)
+        {
+            await partial(await PartialAsync(connection, samples).ConfigureAwait(false)).ConfigureAwait(false);
+            throw;
         }
 
         return await BuildAsync(connection, samples, byResource, byManager, cancellation).ConfigureAwait(false);
@@ -58,6 +71,30 @@ internal static class RevisionRateSampler
             yield return await BuildAsync(connection, [previous, sample], byResource, byManager, cancellation).ConfigureAwait(false);
             previous = sample;
         }
+    }
+
+    /// <summary>The samples so far, plus one last sample taken now (briefly, the caller's cancellation has fired already).</summary>
+    private static async Task<EtcdRevisionRate> PartialAsync(EtcdConnection connection, List<EtcdRevisionSample> samples)
+    {
+        try
+        {
+            using var brief = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            samples.Add(await SampleAsync(connection, brief.Token).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or EtcdException)
+        {
+            // The samples so far must do.
+        }
+
+        return new EtcdRevisionRate
+        {
+            StartTime = samples[0].Time,
+            EndTime = samples[^1].Time,
+            StartRevision = samples[0].Revision,
+            EndRevision = samples[^1].Revision,
+            Samples = [.. samples],
+            IsPartial = true,
+        };
     }
 
     private static async Task<EtcdRevisionSample> SampleAsync(EtcdConnection connection, CancellationToken cancellation)

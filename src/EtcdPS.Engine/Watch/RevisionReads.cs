@@ -26,8 +26,8 @@ internal static class RevisionReads
     public static async Task<(Mvccpb.KeyValue? Kv, long Revision)> GetAtAsync(EtcdConnection connection, ByteString key, long revision,
         string target, CancellationToken cancellation, bool keysOnly = false)
     {
-        var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(new RangeRequest { Key = key, Revision = revision, KeysOnly = keysOnly }, o).ResponseAsync,
-            cancellation, target).ConfigureAwait(false);
+        var response = await RangeAtAsync(connection, new RangeRequest { Key = key, Revision = revision, KeysOnly = keysOnly }, target, cancellation)
+            .ConfigureAwait(false);
         return (response.Kvs.Count == 0 ? null : response.Kvs[0], response.Header.Revision);
     }
 
@@ -51,8 +51,7 @@ internal static class RevisionReads
                 Limit = PageSize,
                 MinModRevision = minModRevision,
             };
-            var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(request, o).ResponseAsync, cancellation, target)
-                .ConfigureAwait(false);
+            var response = await RangeAtAsync(connection, request, target, cancellation).ConfigureAwait(false);
             foreach (var kv in response.Kvs)
             {
                 yield return kv;
@@ -65,6 +64,19 @@ internal static class RevisionReads
             }
 
             start = ByteString.CopyFrom([.. response.Kvs[^1].Key.Span, 0]);
+        }
+    }
+
+    /// <summary>A range read at a revision; "compacted" names the oldest revision still available, as every read does.</summary>
+    private static async Task<RangeResponse> RangeAtAsync(EtcdConnection connection, RangeRequest request, string target, CancellationToken cancellation)
+    {
+        try
+        {
+            return await connection.CallAsync((c, o) => c.KV.RangeAsync(request, o).ResponseAsync, cancellation, target).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.RevisionCompacted && request.Revision > 0)
+        {
+            throw await Keys.RevisionErrors.ExplainAsync(connection, ex, request.Revision, cancellation).ConfigureAwait(false);
         }
     }
 }

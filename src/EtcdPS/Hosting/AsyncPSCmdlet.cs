@@ -119,6 +119,52 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// <summary>Asks ShouldContinue on the pipeline thread (extra confirmation, e.g. without -Force).</summary>
     protected Task<bool> ShouldContinueAsync(string query, string caption) => Post(() => ShouldContinue(query, caption));
 
+    /// <summary>
+    /// Shows a result that a stopped pipeline can no longer take (after Ctrl+C no object can be written): a line on the
+    /// host, and the object in a global variable the line names.
+    /// </summary>
+    protected Task KeepAfterStopAsync(string variable, object value, string text) => Post(() =>
+    {
+        SessionState.PSVariable.Set(new PSVariable(variable, value) { Description = "Kept by EtcdPS when a command was stopped" });
+        // Set in the global scope too, so it outlives the stopped script or function.
+        SessionState.PSVariable.Set("global:" + variable, value);
+        Host?.UI?.WriteWarningLine($"{text} Kept in ${variable}.");
+        return true;
+    });
+
+    /// <summary>
+    /// Asks a yes/no question when someone can answer it; null when no one can (a script under -NonInteractive, input
+    /// redirected, a host without a UI), so the caller can say what to run instead of failing inside the prompt.
+    /// </summary>
+    protected Task<bool?> TryShouldContinueAsync(string query, string caption) => Post<bool?>(() =>
+    {
+        var interactive = Host?.UI?.RawUI is not null && !Console.IsInputRedirected
+            && !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
+        if (!interactive)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ShouldContinue(query, caption);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            return null;
+        }
+    });
+
+    /// <summary>
+    /// Tells the user what was done, like Write-Host: an information record tagged PSHOST, shown in the console,
+    /// kept out of the output (and so out of a script's JSON), silenced with -InformationAction Ignore or 6>$null.
+    /// </summary>
+    protected Task WriteHostAsync(string text) => Post(() =>
+    {
+        WriteInformation(new HostInformationMessage { Message = text }, ["PSHOST"]);
+        return true;
+    });
+
     /// <summary>Resolves a PowerShell path (relative, ~, PSDrive) to a file system path on the pipeline thread, which owns the session state.</summary>
     protected Task<string> ResolvePathAsync(string path) => Post(() => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 

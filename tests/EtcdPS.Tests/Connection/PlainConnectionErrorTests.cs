@@ -72,9 +72,12 @@ public sealed class PlainConnectionErrorTests(SingleEtcdFixture etcd) : IClassFi
         Assert.Empty(result.Errors);
         Assert.Contains(result.Warnings, w => w.Contains(dead, StringComparison.Ordinal));
         var status = _pwsh.Invoke("Get-EtcdStatus");
-        Assert.Single(status.Output);
+        // Like etcdctl endpoint status: every endpoint is reported, the dead one as unreachable, plus its error.
+        Assert.Equal(2, status.Output.Count);
+        Assert.Equal([true, false], status.Output.Select(o => (bool)o.Properties["Reachable"].Value));
         Assert.Equal("EtcdUnavailable", status.FirstErrorId);
         Assert.Equal(dead, status.Errors[0].TargetObject);
+        Assert.Equal(dead, Assert.Single(_pwsh.Run("(Get-EtcdConnection -Default).UnreachableEndpoints")).BaseObject);
     }
 
     [Fact]

@@ -124,7 +124,11 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : CmdletTestBa
         var early = _raw.Put("/compare-bad/k", "1");
         var compactAt = _raw.Put("/compare-bad/k", "2");
         _raw.Compact(compactAt);
-        Assert.Equal("EtcdRevisionCompacted", _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {early}").FirstErrorId);
+        var compacted = _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {early}");
+        Assert.Equal("EtcdRevisionCompacted", compacted.FirstErrorId);
+        Assert.Contains($"the oldest available is {compactAt}", compacted.Errors[0].Exception.Message, StringComparison.Ordinal);
+        var changedOnly = _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {early} -ChangeType Modified");
+        Assert.Contains($"the oldest available is {compactAt}", changedOnly.Errors[0].Exception.Message, StringComparison.Ordinal);
         var current = _raw.Put("/compare-bad/k", "3");
         Assert.Equal("EtcdFutureRevision", _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {compactAt} -To {current + 100}").FirstErrorId);
         Assert.Equal("EtcdInvalidArgument", _pwsh.Invoke($"Compare-EtcdRevision /compare-bad/ -From {current} -To {compactAt}").FirstErrorId);

@@ -20,7 +20,7 @@ public sealed class GetEtcdMemberCommand : EtcdCmdlet
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        foreach (var member in await ClusterInspector.ListMembersAsync(connection, cancellation).ConfigureAwait(false))
+        foreach (var member in await ClusterInspector.ListMembersFromAnyAsync(connection, cancellation).ConfigureAwait(false))
         {
             if (patterns is null || patterns.Any(p => p.IsMatch(member.Name)))
             {

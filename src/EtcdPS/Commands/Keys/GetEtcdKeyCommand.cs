@@ -110,7 +110,7 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter Serializable { get; set; }
 
-    [Parameter(ParameterSetName = KeySet)]
+    [Parameter]
     public SwitchParameter Strict { get; set; }
 
     [Parameter]
@@ -139,6 +139,11 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
         if (_filter is not null && (KeysOnly || CountOnly))
         {
             throw GetEtcdKeyQuery.Invalid("-LabelSelector, -FieldSelector, -OwnerUid and -OwnerName look inside the values: they cannot be used with -KeysOnly or -CountOnly.");
+        }
+
+        if (Strict && ParameterSetName != KeySet)
+        {
+            throw GetEtcdKeyQuery.Invalid("-Strict is for single keys: it reports a key that does not exist. A range (-Prefix, -RangeEnd, -FromKey) that matches nothing is not an error; use -CountOnly to check how many keys it has.");
         }
 
         if (!Decode)
@@ -198,6 +203,11 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
         if (_filter is { Undecodable: > 0 } filter)
         {
             await WriteVerboseAsync($"{filter.Undecodable} of {filter.Examined} values were not readable Kubernetes objects (text, binary, encrypted without -EncryptionConfig) and did not match the selectors.").ConfigureAwait(false);
+        }
+
+        if (!found && RawKey is null && ParameterSetName != ResourceSet && await NoMatchHint.ForAsync(connection, Key, ParameterSetName == PrefixSet, reader.Revision, cancellation).ConfigureAwait(false) is { } hint)
+        {
+            await WriteWarningAsync(hint).ConfigureAwait(false);
         }
 
         if (!found && Strict && query.Range.IsSingleKey)

@@ -34,6 +34,9 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
     public int Port { get; set; } = 2379;
 
     [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EtcdPath { get; set; }
 
@@ -43,9 +46,7 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
         var running = LabRegistry.Find(Name);
         if (running is not null)
         {
-            await WriteWarningAsync($"A lab named '{Name}' is already running ({string.Join(", ", running.Lab.Endpoints)}); connected to it. Run Stop-EtcdLab first for a fresh one.").ConfigureAwait(false);
-            await ConnectAsync(running, cancellation).ConfigureAwait(false);
-            await WriteObjectAsync(running.Lab).ConfigureAwait(false);
+            await ResumeAsync(running, cancellation).ConfigureAwait(false);
             return;
         }
 
@@ -64,6 +65,51 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
         await ConnectAsync(instance, cancellation).ConfigureAwait(false);
         await WriteVerboseAsync($"Seeded {instance.Lab.KeyCount} keys in {instance.Lab.SeedDuration.TotalSeconds:0.0} s; data in {instance.Lab.DataPath}.").ConfigureAwait(false);
         await WriteObjectAsync(instance.Lab).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A lab of this name exists: connect to it when it runs; when members are down or frozen, say so and offer to bring
+    /// them back (-Force does without asking), rather than claiming a dead lab runs.
+    /// </summary>
+    private async Task ResumeAsync(LabInstance lab, CancellationToken cancellation)
+    {
+        var members = lab.Lab.Member;
+        var down = members.Where(m => m.State != EtcdLabMemberState.Running).ToArray();
+        if (down.Length == 0)
+        {
+            await WriteWarningAsync($"A lab named '{Name}' is already running ({string.Join(", ", lab.Lab.Endpoints)}); connected to it. Run Stop-EtcdLab first for a fresh one.").ConfigureAwait(false);
+            await ConnectAsync(lab, cancellation).ConfigureAwait(false);
+            await WriteObjectAsync(lab.Lab).ConfigureAwait(false);
+            return;
+        }
+
+        var what = string.Join(", ", down.Select(m => $"{m.Name} {m.Detail}"));
+        var state = $"The lab '{Name}' is {lab.Lab.State}: {what}.";
+        if (!Force)
+        {
+            var restart = await TryShouldContinueAsync(
+                $"{state} Start {(down.Length == 1 ? "it" : "them")} again, with {(down.Length == 1 ? "its" : "their")} data?", $"Lab '{Name}' is not running").ConfigureAwait(false);
+            if (restart != true)
+            {
+                throw new EtcdException(EtcdErrorIds.LabNotRunning, EtcdErrorCategory.ResourceUnavailable, state, Name,
+                    $"Start-EtcdLab -Name {Name} -Force starts its members again (or Start-EtcdLabMember -Lab {Name}); Stop-EtcdLab -Name {Name} removes it.");
+            }
+        }
+
+        await WriteWarningAsync(state + " Starting " + string.Join(", ", down.Select(m => m.Name)) + " again.").ConfigureAwait(false);
+        var targets = down.Select(m => LabMembers.Find(lab, m.Name)).ToArray();
+        foreach (var member in targets)
+        {
+            LabMembers.Launch(lab, member);
+        }
+
+        foreach (var member in targets)
+        {
+            await LabMembers.WaitUntilServingAsync(lab, member, TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
+        }
+
+        await ConnectAsync(lab, cancellation).ConfigureAwait(false);
+        await WriteObjectAsync(lab.Lab).ConfigureAwait(false);
     }
 
     private void Report(LabSeedProgress progress)

@@ -44,7 +44,9 @@ public sealed class StopEtcdLabCommand : AsyncPSCmdlet
                 continue;
             }
 
+            var before = lab.Lab.Member;
             await LabController.StopAsync(lab, Keep).ConfigureAwait(false);
+            await WriteHostAsync(StopReport(lab.Lab, before, Keep)).ConfigureAwait(false);
             foreach (var connection in Connections.All.Where(c => c.Endpoints.Intersect(lab.Lab.Endpoints).Any()).ToArray())
             {
                 Connections.Remove(connection);
@@ -55,5 +57,19 @@ public sealed class StopEtcdLabCommand : AsyncPSCmdlet
                 await WriteObjectAsync(lab.Lab).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>What was stopped: each member as it was found, and where its data went.</summary>
+    private static string StopReport(EtcdLab lab, EtcdLabMember[] before, bool keep)
+    {
+        var members = string.Join(", ", before.Select(m => m.State switch
+        {
+            EtcdLabMemberState.Running => $"{m.Name} (pid {m.ProcessId}) stopped",
+            EtcdLabMemberState.Frozen => $"{m.Name} (pid {m.ProcessId}, frozen) stopped",
+            EtcdLabMemberState.Stopped => $"{m.Name} was already stopped",
+            _ => $"{m.Name} had already {m.Detail}",
+        }));
+        var data = keep ? $"data kept in {lab.DataPath}" : "data deleted";
+        return $"Stopped lab '{lab.Name}': {members}; {data}.";
     }
 }

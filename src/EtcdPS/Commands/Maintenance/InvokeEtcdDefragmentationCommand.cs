@@ -51,19 +51,35 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var plan = await Defragmenter.PlanAsync(connection, _endpoints.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), Cluster, cancellation)
             .ConfigureAwait(false);
-        var done = 0;
-        var progress = new ProgressRecord(2, "Invoke-EtcdDefragmentation", "Starting");
-        async Task<bool> Approve(DefragTarget member)
+        // The plan first, asked about once (not one prompt per member between result rows): -WhatIf lists it whole.
+        var order = string.Join(", then ", plan.Select(p => p.ToString()));
+        var refusal = Defragmenter.Refusal(plan);
+        if (refusal is not null)
         {
-            if (!await ShouldProcessAsync(member.ToString(), "Defragment (the member answers no request until it is done)").ConfigureAwait(false))
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && (SwitchParameter)whatIf)
             {
-                return false;
+                await ShouldProcessAsync(order, "Defragment one at a time (refused: a member does not answer)").ConfigureAwait(false);
+                await WriteWarningAsync(refusal.Message).ConfigureAwait(false);
+                return;
             }
 
+            throw refusal;
+        }
+
+        if (!await ShouldProcessAsync(order, $"Defragment {plan.Count} member(s) one at a time, in this order (each answers no request until it is done)").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var done = 0;
+        var progress = new ProgressRecord(2, "Invoke-EtcdDefragmentation", "Starting");
+        Task<bool> Approve(DefragTarget member)
+        {
             progress.StatusDescription = $"Defragmenting {member} ({done + 1} of {plan.Count})";
             progress.PercentComplete = done * 100 / plan.Count;
             ReportProgress(progress);
-            return true;
+            done++;
+            return Task.FromResult(true);
         }
 
         void Report(string status)
@@ -72,19 +88,8 @@ public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
             ReportProgress(progress);
         }
 
-        await foreach (var outcome in Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, MoveLeader, SettleTimeout, Report, cancellation)
-            .ConfigureAwait(false))
-        {
-            done++;
-            if (outcome.Error is { } error)
-            {
-                await WriteErrorAsync(error).ConfigureAwait(false);
-            }
-            else
-            {
-                await WriteObjectAsync(outcome.Value).ConfigureAwait(false);
-            }
-        }
+        await WriteOutcomesAsync(Defragmenter.DefragmentAsync(connection, plan, Approve, Timeout, MoveLeader, SettleTimeout, Report, cancellation),
+            cancellation).ConfigureAwait(false);
 
         progress.RecordType = ProgressRecordType.Completed;
         ReportProgress(progress);

@@ -57,7 +57,8 @@ public sealed class MeasureEtcdRevisionRateCommand : EtcdCmdlet
             PercentComplete = (int)Math.Clamp(100 * p.Elapsed.TotalMilliseconds / p.Total.TotalMilliseconds, 0, 100),
             SecondsRemaining = (int)Math.Ceiling((p.Total - p.Elapsed).TotalSeconds),
         }));
-        var result = await RevisionRateSampler.MeasureAsync(connection, Interval, Duration, ByResource, progress, cancellation, ByManager).ConfigureAwait(false);
+        var result = await RevisionRateSampler.MeasureAsync(connection, Interval, Duration, ByResource, progress, cancellation,
+            partial => KeepAfterStopAsync("LastEtcdRevisionRate", partial, $"Stopped early; partial measurement: {partial}."), ByManager).ConfigureAwait(false);
         ReportProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
         await WriteObjectAsync(result).ConfigureAwait(false);
     }

@@ -1,0 +1,42 @@
+using EtcdPS.Engine.Keys;
+
+namespace EtcdPS.Commands.Keys;
+
+/// <summary>
+/// Why a read that matched nothing may have been meant differently: a wildcard (Get-EtcdKey is literal), or a key
+/// without the leading '/' that the cluster's keys have. Asked only when nothing matched.
+/// </summary>
+internal static class NoMatchHint
+{
+    public static async Task<string?> ForAsync(EtcdConnection connection, string? key, bool prefix, long revision, CancellationToken cancellation)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        var wildcard = key.IndexOfAny(['*', '?', '[']);
+        if (wildcard >= 0)
+        {
+            var literal = key[..wildcard];
+            return $"No key matched '{key}': Get-EtcdKey reads keys literally, '{key[wildcard]}' is part of the name it looks for. " +
+                $"For a wildcard use Search-EtcdKey '{key}'{(literal.Length > 0 ? $", or Get-EtcdKey '{literal}' -Prefix" : string.Empty)}.";
+        }
+
+        if (!key.StartsWith('/'))
+        {
+            var withSlash = "/" + key;
+            var reader = new RevisionPinnedRangeReader(connection, new KeyQuery
+            {
+                Range = prefix ? KeyRange.Prefix(withSlash) : KeyRange.Single(System.Text.Encoding.UTF8.GetBytes(withSlash)),
+                Revision = revision,
+            });
+            if (await reader.CountAsync(cancellation).ConfigureAwait(false) > 0)
+            {
+                return $"No key matched '{key}', but '{withSlash}' {(prefix ? "has keys" : "exists")}: keys here start with '/'. Try Get-EtcdKey '{withSlash}'{(prefix ? " -Prefix" : string.Empty)}.";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using EtcdPS.Completion;
+using EtcdPS.Engine.Lab;
+
+namespace EtcdPS.Commands.Lab;
+
+/// <summary>
+/// <para type="synopsis">Stops members of a lab to practise an outage: killed like a crash, or frozen (-Freeze) so they hang with their sockets open.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Stop, "EtcdLabMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(EtcdLabMember))]
+public sealed class StopEtcdLabMemberCommand : AsyncPSCmdlet
+{
+    /// <summary>The members to stop (etcd-0, etcd-1, …; wildcards allowed).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(LabMemberCompleter))]
+    public string[] Member { get; set; } = [];
+
+    /// <summary>The lab; the lab of the current connection (or the only lab) when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LabNameCompleter))]
+    public string? Lab { get; set; }
+
+    /// <summary>Suspend the process (SIGSTOP) instead of killing it: a member that hangs, keeps its sockets open and answers nothing.</summary>
+    [Parameter]
+    public SwitchParameter Freeze { get; set; }
+
+    /// <summary>Return the members with their new state.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
+    {
+        var lab = LabSelection.Resolve(Lab, Connections);
+        foreach (var member in LabMemberMatch.Select(lab, Member))
+        {
+            var action = Freeze ? "Freeze (SIGSTOP)" : "Kill (SIGKILL, like a crash)";
+            if (!await ShouldProcessAsync($"{lab.Lab.Name}/{member.Name} ({member.ClientUrl})", action).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var was = LabMembers.Read(lab).First(m => m.Name == member.Name);
+            var now = LabMembers.Stop(lab, member, Freeze);
+            await WriteHostAsync(was.State is EtcdLabMemberState.Running or EtcdLabMemberState.Frozen && now.State != was.State
+                ? $"{(Freeze ? "Froze" : "Killed")} {lab.Lab.Name}/{member.Name} (pid {now.ProcessId}); the lab is {lab.Lab.State}."
+                : $"{lab.Lab.Name}/{member.Name} was {was.State.ToString().ToLowerInvariant()} already; the lab is {lab.Lab.State}.").ConfigureAwait(false);
+            if (PassThru)
+            {
+                await WriteObjectAsync(now).ConfigureAwait(false);
+            }
+        }
+    }
+}
