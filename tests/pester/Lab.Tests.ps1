@@ -38,7 +38,7 @@ Describe 'Start-EtcdLab with one member and the Small seed' {
     It 'returns the lab and connects the session to it' {
         $script:lab | Should -BeOfType ([EtcdPS.EtcdLab])
         $script:lab.Members | Should -Be 1
-        $script:lab.KeyCount | Should -Be 526
+        $script:lab.KeyCount | Should -Be 532
         (Get-EtcdConnection -Default).Name | Should -Be 'pester-small'
         (Get-EtcdStatus).Revision | Should -BeGreaterOrEqual $script:lab.Revision
     }

@@ -40,6 +40,9 @@ internal sealed record LabScale(int WorkloadNamespaces, int DeploymentsPerNamesp
 
     public int Pods => Deployments * PodsPerDeployment;
 
+    /// <summary>The deployments whose history the seed writes (two rollouts each): the first of the first three namespaces.</summary>
+    public int RolledOut => Math.Min(3, WorkloadNamespaces);
+
     /// <summary>
     /// The number of keys per storage prefix once seeding ended (history included: updated objects count once,
     /// deleted ones not at all).
@@ -59,7 +62,8 @@ internal sealed record LabScale(int WorkloadNamespaces, int DeploymentsPerNamesp
             ["/registry/configmaps/"] = Namespaces + Deployments,
             ["/registry/secrets/"] = Deployments,
             ["/registry/deployments/"] = Deployments,
-            ["/registry/replicasets/"] = Deployments,
+            // The deployments rolled out twice in the seed's history keep their two old ReplicaSets (scaled to 0).
+            ["/registry/replicasets/"] = Deployments + (2 * RolledOut),
             ["/registry/pods/"] = Pods,
             // One per deployment, plus the 'kubernetes' service in default.
             ["/registry/services/specs/"] = Deployments + 1,

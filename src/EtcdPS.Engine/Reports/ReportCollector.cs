@@ -32,13 +32,14 @@ internal static class ReportCollector
         var errors = new List<string>();
         await foreach (var outcome in ClusterInspector.GetStatusAsync(connection, true, cancellation).ConfigureAwait(false))
         {
-            if (outcome.Value is { } status)
+            // An endpoint that does not answer comes as an unreachable status and as an error: the page says so once.
+            if (outcome.Value is { Reachable: true } status)
             {
                 statuses.Add(status);
             }
-            else
+            else if (outcome.Error is { } error)
             {
-                errors.Add(outcome.Error!.Message);
+                errors.Add(error.Message);
             }
         }
 

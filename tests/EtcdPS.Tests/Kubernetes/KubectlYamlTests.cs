@@ -40,6 +40,24 @@ public sealed class KubectlYamlTests
         Assert.Equal(File.ReadAllText(yamlPath), KubectlYaml.Write(json));
     }
 
+    /// <summary>
+    /// What ConvertFrom-EtcdValue -AsYaml prints for the stored bytes: the .pb decoded (removed fields included) and
+    /// written as kubectl would, byte for byte the sample's .yaml.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Stored_protobuf_prints_as_the_samples_yaml(string yamlPath)
+    {
+        if (yamlPath.Length == 0)
+        {
+            return;
+        }
+
+        var stored = File.ReadAllBytes(Path.ChangeExtension(yamlPath, ".pb"));
+        var decoded = KubernetesValueDecoder.Decode(stored, 0, new DecodeOptions { ShowSecret = true });
+        Assert.Equal(File.ReadAllText(yamlPath), KubectlYaml.Write(decoded.ToJsonNode()));
+    }
+
     [Theory]
     [InlineData("""{"a":"yes"}""", "a: \"yes\"\n")]
     [InlineData("""{"a":"off"}""", "a: \"off\"\n")]

@@ -18,7 +18,7 @@ public sealed class LabCmdletTests : IDisposable
         var lab = Assert.Single(_pwsh.Run("Start-EtcdLab -Name cmdlet-reimport -Seed Small -Port 0"));
         var pids = (int[])lab.Properties["ProcessIds"].Value;
         var dataPath = (string)lab.Properties["DataPath"].Value;
-        Assert.Equal(526L, (long)lab.Properties["KeyCount"].Value);
+        Assert.Equal(532L, (long)lab.Properties["KeyCount"].Value);
         Assert.Equal("cmdlet-reimport", Assert.Single(_pwsh.Run("(Get-EtcdConnection -Default).Name")).BaseObject);
         var status = Assert.Single(_pwsh.Run("Get-EtcdStatus"));
         Assert.True((long)status.Properties["Revision"].Value >= (long)lab.Properties["Revision"].Value);

@@ -48,9 +48,9 @@ public sealed class SmallLabSeedTests(SmallLabFixture lab) : IClassFixture<Small
         var scale = LabScale.For(EtcdLabSeed.Small);
         Assert.Equal(24, scale.Deployments);
         Assert.Equal(96, scale.Pods);
-        Assert.Equal(526, scale.ExpectedTotal);
-        Assert.Equal(526, await LabSeeder.CountAsync(lab.Connection, "\0", "\0", CancellationToken.None));
-        Assert.Equal(526, lab.Instance.Lab.KeyCount);
+        Assert.Equal(532, scale.ExpectedTotal);
+        Assert.Equal(532, await LabSeeder.CountAsync(lab.Connection, "\0", "\0", CancellationToken.None));
+        Assert.Equal(532, lab.Instance.Lab.KeyCount);
         Assert.Equal(96, await LabSeeder.CountAsync(lab.Connection, "/registry/pods/", LabSeeder.PrefixEnd("/registry/pods/"), CancellationToken.None));
     }
 
@@ -58,14 +58,18 @@ public sealed class SmallLabSeedTests(SmallLabFixture lab) : IClassFixture<Small
     public async Task Rolled_out_deployments_have_history_and_time_travel_shows_older_versions()
     {
         var now = await GetAsync("/registry/deployments/shop/web");
-        Assert.Equal(4, now.Version);
+        // Created, then two rollouts: each a spec change (generation moves) and the controller's status catching up.
+        Assert.Equal(5, now.Version);
         Assert.True(now.ModRevision > now.CreateRevision);
         var before = await GetAsync("/registry/deployments/shop/web", now.ModRevision - 1);
-        Assert.Equal(3, before.Version);
+        Assert.Equal(4, before.Version);
         var current = LabValueEncoder.Decode(now.Value.Span);
         Assert.Equal("apps/v1", (string?)current["apiVersion"]);
         Assert.Equal(3L, (long?)current["metadata"]!["generation"]);
-        Assert.Equal(2L, (long?)LabValueEncoder.Decode(before.Value.Span)["metadata"]!["generation"]);
+        Assert.Equal(3L, (long?)current["status"]!["observedGeneration"]);
+        var spec = LabValueEncoder.Decode(before.Value.Span);
+        Assert.Equal(3L, (long?)spec["metadata"]!["generation"]);
+        Assert.Equal(2L, (long?)spec["status"]!["observedGeneration"]);
 
         var config = await GetAsync("/registry/configmaps/payments/web-config");
         Assert.Equal(3, config.Version);
