@@ -39,7 +39,7 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
     [ValidateRange(0, 65000)]
     public int Port { get; set; } = 2379;
 
-    /// <summary>The etcd binary to run; the one on PATH when omitted.</summary>
+    /// <summary>The etcd binary to run; when omitted, the one $env:ETCDPS_ETCD names, else the one on PATH.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EtcdPath { get; set; }
