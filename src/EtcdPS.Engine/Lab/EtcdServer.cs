@@ -341,7 +341,10 @@ internal sealed class EtcdServer : IDisposable
     {
         try
         {
-            using var probe = await OpenAdminConnectionAsync([member.ClientUrl], null, cancellation).ConfigureAwait(false);
+            // etcd 3.5.28+ answers Status only to root once auth is on (a restarted member of an auth-enabled server).
+            var root = Options.RootPassword is null ? null : new NetworkCredential("root", Options.RootPassword);
+            using var probe = await OpenAdminConnectionAsync([member.ClientUrl], root, cancellation).ConfigureAwait(false);
+            await probe.AuthenticateAsync(probe.Clients[0], cancellation).ConfigureAwait(false);
             var status = await probe.CallAsync((c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
                 cancellation, timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             return status.Leader != 0;
