@@ -229,8 +229,13 @@ public sealed class EtcdConnection : IDisposable
     private static bool IsAuthNotEnabled(RpcException ex) =>
         ex.Status.Detail?.Contains("authentication is not enabled", StringComparison.Ordinal) == true;
 
+    // "revision of auth store is old": the token predates a user, role or permission change; the Go client renews it too.
+    // "user name is empty": no token yet (etcd 3.5.28+ guards Status, asked before the first authentication).
     private static bool IsExpiredToken(RpcException ex) =>
-        ex.Status.Detail?.Contains("invalid auth token", StringComparison.Ordinal) == true;
+        ex.Status.Detail is { } detail
+        && (detail.Contains("invalid auth token", StringComparison.Ordinal)
+            || detail.Contains("revision of auth store is old", StringComparison.Ordinal)
+            || detail.Contains("user name is empty", StringComparison.Ordinal));
 
     private void ThrowIfClosed()
     {

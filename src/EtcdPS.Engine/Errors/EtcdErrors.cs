@@ -118,7 +118,8 @@ internal static class EtcdErrors
             (target, detail) => $"etcd at {target} rejected the user name or password.",
             "Check the -Credential you gave to Connect-Etcd."),
         new(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
-            (e, detail) => detail.Contains("user name is empty", StringComparison.Ordinal) || detail.Contains("invalid auth token", StringComparison.Ordinal) || e.StatusCode == StatusCode.Unauthenticated,
+            (e, detail) => detail.Contains("user name is empty", StringComparison.Ordinal) || detail.Contains("invalid auth token", StringComparison.Ordinal)
+                || detail.Contains("revision of auth store is old", StringComparison.Ordinal) || e.StatusCode == StatusCode.Unauthenticated,
             (target, detail) => $"etcd at {target} has authentication enabled and the request carried no valid credential.",
             "Connect with Connect-Etcd -Credential (Get-Credential)."),
         new(EtcdErrorIds.PermissionDenied, EtcdErrorCategory.PermissionDenied,

@@ -1,3 +1,4 @@
+using EtcdPS.Engine.Connection;
 using System.Runtime.CompilerServices;
 using Etcdserverpb;
 using Grpc.Core;
@@ -43,6 +44,15 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         var index = 0;
         var failuresInRow = 0;
         var tokenRenewed = false;
+        var delivered = 0;
+        if (NextRevision == 0)
+        {
+            // "From now" is the revision a read sees, and the stream opens explicitly at the next one. The "created"
+            // reply's revision is read before the watch registers on etcd 3.4 and 3.5.0-3.5.21 but after it on 3.5.22+
+            // and 3.6.2+, so taking it as the start could skip the event at that revision (or repeat one on resume).
+            NextRevision = await CurrentRevisionAsync(duration.Token).ConfigureAwait(false) + 1;
+        }
+
         while (true)
         {
             if (duration.IsCancellationRequested)
@@ -66,24 +76,21 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                     break;
                 }
 
-                failuresInRow = 0;
-                tokenRenewed = false;
                 if (response.Canceled || response.CompactRevision > 0)
                 {
                     failure = OnCanceled(response, client.Name);
                     break;
                 }
 
+                failuresInRow = 0;
+                tokenRenewed = false;
+
                 var receivedAt = DateTimeOffset.Now;
                 var headerRevision = response.Header?.Revision ?? 0;
                 if (response.Created)
                 {
                     watchId = response.WatchId;
-                    if (NextRevision == 0)
-                    {
-                        NextRevision = headerRevision + 1;
-                    }
-                    else if (NextRevision > headerRevision + 1)
+                    if (NextRevision > headerRevision + 1)
                     {
                         Diagnostic?.Invoke($"Revision {NextRevision} is ahead of the current revision {headerRevision}; waiting for it, as etcd does.");
                     }
@@ -111,8 +118,9 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                     // Events of one transaction share a revision and come in one response: filter against the
                     // revision the response started from, so a resumed stream never repeats one.
                     var floor = NextRevision;
-                    foreach (var e in response.Events)
+                    for (var i = 0; i < response.Events.Count; i++)
                     {
+                        var e = response.Events[i];
                         if (e.Kv.ModRevision < floor)
                         {
                             continue;
@@ -120,6 +128,13 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
 
                         NextRevision = Math.Max(NextRevision, e.Kv.ModRevision + 1);
                         yield return EtcdWatchEvent.FromProto(e, headerRevision, client.Name, receivedAt);
+                        // A count ends only with the revision it is in: every event of a transaction shares one
+                        // revision and comes in one response, so resuming at ModRevision + 1 loses none of them.
+                        if (options.MaxEvents > 0 && ++delivered >= options.MaxEvents
+                            && (i + 1 == response.Events.Count || response.Events[i + 1].Kv.ModRevision != e.Kv.ModRevision))
+                        {
+                            yield break;
+                        }
                     }
                 }
 
@@ -129,10 +144,12 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 }
             }
 
-            if (failure is EtcdException { ErrorId: EtcdErrorIds.AuthRequired } && connection.HasCredential && !tokenRenewed
+            if (failure is EtcdException { ErrorId: EtcdErrorIds.AuthRequired or EtcdErrorIds.PermissionDenied } && connection.HasCredential && !tokenRenewed
                 && !duration.IsCancellationRequested)
             {
                 // The auth token expired while the watch ran (etcd checks it when a stream opens): renew it once, go on.
+                // etcd 3.4.0-3.4.21 and 3.5.0-3.5.5 say "permission denied" for an expired token, and any auth change
+                // since the token was issued gives "revision of auth store is old": both renew once, as the Go client does.
                 tokenRenewed = true;
                 Diagnostic?.Invoke($"The auth token was refused by {client.Name}; authenticating again and resuming at revision {NextRevision}.");
                 await connection.AuthenticateAsync(client, duration.Token).ConfigureAwait(false);
@@ -196,7 +213,8 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 $"The member {endpoint} lost its leader and cancelled the watch.", endpoint);
         }
 
-        if (reason.Contains("invalid auth token", StringComparison.Ordinal) || reason.Contains("code = Unauthenticated", StringComparison.Ordinal))
+        if (reason.Contains("invalid auth token", StringComparison.Ordinal) || reason.Contains("code = Unauthenticated", StringComparison.Ordinal)
+            || reason.Contains("revision of auth store is old", StringComparison.Ordinal) || reason.Contains("user name is empty", StringComparison.Ordinal))
         {
             return new EtcdException(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
                 $"etcd at {endpoint} refused the watch: the request carried no valid auth token.", endpoint,
@@ -215,6 +233,39 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
     }
 
     internal WatchOptions Options => options;
+
+    /// <summary>The store's revision now, from a linearizable read of the watched key (a user who may watch may read it).</summary>
+    private async Task<long> CurrentRevisionAsync(CancellationToken cancellation)
+    {
+        var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(
+            new RangeRequest { Key = options.Key, CountOnly = true }, o).ResponseAsync, cancellation).ConfigureAwait(false);
+        return response.Header.Revision;
+    }
+
+    /// <summary>
+    /// True when the member answers a linearizable read within <see cref="DeadAfter"/>: it is alive and has a leader.
+    /// The watchdog asks this beside a progress request, because etcd 3.5.8+ does not answer a progress request while
+    /// the watch is catching up, and 3.5.22+/3.6.2+ not while the watch's start revision is ahead of the store (a watch
+    /// resumed at the next revision on a quiet cluster); an unanswered request is never answered later.
+    /// </summary>
+    internal async Task<bool> MemberAnswersAsync(EndpointClient client, CancellationToken cancellation)
+    {
+        try
+        {
+            await connection.CallEndpointAsync(client, (c, o) => c.KV.RangeAsync(
+                new RangeRequest { Key = options.Key, CountOnly = true }, o).ResponseAsync, cancellation, timeout: DeadAfter).ConfigureAwait(false);
+            return true;
+        }
+        catch (EtcdException ex)
+        {
+            // A refusal is an answer; unreachable, leaderless or slow is not.
+            return !(EtcdErrors.IsRetryableOnAnotherEndpoint(ex) || ex.ErrorId is EtcdErrorIds.Timeout or EtcdErrorIds.Cancelled);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     internal CallOptions CallOptionsFor(CancellationToken token)
     {

@@ -40,7 +40,10 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     [ValidateSet("Put", "Delete")]
     public string[]? EventType { get; set; }
 
-    /// <summary>Stop after this many events.</summary>
+    /// <summary>
+    /// Stop after this many events (progress notifications are not counted), at the end of the revision the last one is in:
+    /// a transaction that changed several watched keys is delivered whole, so more than Count events may come.
+    /// </summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; }
@@ -75,21 +78,18 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
             NoPut = !types.Contains("Put", StringComparer.OrdinalIgnoreCase),
             NoDelete = !types.Contains("Delete", StringComparer.OrdinalIgnoreCase),
             ProgressNotify = ProgressNotify,
+            MaxEvents = Count,
             Duration = Timeout,
         })
         {
             Diagnostic = message => _ = WriteVerboseAsync(message),
         };
 
-        var delivered = 0;
         await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
         {
             // Awaiting the write is the back-pressure: the next event is read only once the pipeline took this one.
+            // -Count ends in the engine, at the end of the revision the last counted event is in.
             await WriteObjectAsync(e).ConfigureAwait(false);
-            if (e.Type != EtcdWatchEventType.Progress && Count > 0 && ++delivered >= Count)
-            {
-                break;
-            }
         }
     }
 }
