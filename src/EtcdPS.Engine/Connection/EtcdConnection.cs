@@ -178,6 +178,10 @@ public sealed class EtcdConnection : IDisposable
             _token = response.Token;
             CredentialNotNeeded = false;
         }
+        catch (RpcException ex) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The call was cancelled.", ex, cancellation);
+        }
         catch (RpcException ex) when (!cancellation.IsCancellationRequested && IsAuthNotEnabled(ex))
         {
             // etcdctl goes on without a token in this case; so does the connection, and the caller warns.
@@ -187,6 +191,28 @@ public sealed class EtcdConnection : IDisposable
         catch (RpcException ex) when (!cancellation.IsCancellationRequested)
         {
             throw EtcdErrors.FromRpc(ex, client.Name, client.UsesTls);
+        }
+    }
+
+    /// <summary>
+    /// Proves the auth token still works with a cheap authenticated read, renewing it when it expired; for streams,
+    /// which cannot be retried once they started. Nothing to do without a credential.
+    /// </summary>
+    internal async Task EnsureFreshTokenAsync(EndpointClient client, CancellationToken cancellation)
+    {
+        if (_credential is null || CredentialNotNeeded)
+        {
+            return;
+        }
+
+        try
+        {
+            await CallEndpointAsync(client, (c, o) => c.KV.RangeAsync(
+                new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("health"), CountOnly = true }, o).ResponseAsync, cancellation).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            // The token is valid; this user just may not read that key.
         }
     }
 

@@ -8,6 +8,7 @@ public static class EtcdMaintenanceErrorIds
     public const string FileExists = "EtcdFileExists";
     public const string SnapshotChecksumMismatch = "EtcdSnapshotChecksumMismatch";
     public const string SnapshotFailed = "EtcdSnapshotFailed";
+    public const string SnapshotPartialExists = "EtcdSnapshotPartialExists";
     public const string KubernetesWriteNeedsForce = "EtcdKubernetesWriteNeedsForce";
     public const string LeaseNotFound = "EtcdLeaseNotFound";
     public const string NothingToCompact = "EtcdNothingToCompact";

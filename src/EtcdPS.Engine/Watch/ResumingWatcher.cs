@@ -45,13 +45,12 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         var failuresInRow = 0;
         var tokenRenewed = false;
         var delivered = 0;
-        if (NextRevision == 0)
-        {
-            // "From now" is the revision a read sees, and the stream opens explicitly at the next one. The "created"
-            // reply's revision is read before the watch registers on etcd 3.4 and 3.5.0-3.5.21 but after it on 3.5.22+
-            // and 3.6.2+, so taking it as the start could skip the event at that revision (or repeat one on resume).
-            NextRevision = await CurrentRevisionAsync(duration.Token).ConfigureAwait(false) + 1;
-        }
+        // A watch "from now" lets etcd pick the start. The "created" reply's revision is read before the watch registers
+        // on etcd 3.4.0-3.4.37, 3.5.0-3.5.21 and 3.6.0-3.6.1, but after it on 3.4.38+, 3.5.22+, 3.6.2+ and 3.7, where
+        // it can be the revision of the first event. So it is only a tentative resume point: until the first event
+        // arrives nothing is filtered against it, and that event sets the revision. (Opening at an explicit revision
+        // instead would silence etcd's progress notifications on a quiet cluster: see MemberAnswersAsync.)
+        var tentative = false;
 
         while (true)
         {
@@ -65,6 +64,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
             CurrentEndpoint = client.Name;
             await using var stream = new WatchStream(this, client, duration.Token);
             var watchId = long.MinValue;
+            tentative = NextRevision == 0;
             var failure = await stream.OpenAsync(NextRevision).ConfigureAwait(false);
             while (failure is null)
             {
@@ -90,7 +90,11 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 if (response.Created)
                 {
                     watchId = response.WatchId;
-                    if (NextRevision > headerRevision + 1)
+                    if (tentative)
+                    {
+                        NextRevision = headerRevision + 1;
+                    }
+                    else if (NextRevision > headerRevision + 1)
                     {
                         Diagnostic?.Invoke($"Revision {NextRevision} is ahead of the current revision {headerRevision}; waiting for it, as etcd does.");
                     }
@@ -104,9 +108,10 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                     // A progress notification. Only etcd's own periodic ones (carrying the watch id) promise that every
                     // event up to the header revision was sent; answers to our progress requests (watch id -1) can
                     // overtake pending events on etcd before the fix of issue #15220, so they only prove liveness.
-                    if (response.WatchId == watchId && headerRevision >= NextRevision - 1)
+                    if (response.WatchId == watchId && (tentative || headerRevision >= NextRevision - 1))
                     {
                         NextRevision = headerRevision + 1;
+                        tentative = false;
                         if (options.ProgressNotify)
                         {
                             yield return EtcdWatchEvent.ProgressAt(headerRevision, client.Name, receivedAt);
@@ -117,7 +122,13 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 {
                     // Events of one transaction share a revision and come in one response: filter against the
                     // revision the response started from, so a resumed stream never repeats one.
-                    var floor = NextRevision;
+                    var floor = tentative ? 0 : NextRevision;
+                    if (tentative)
+                    {
+                        NextRevision = 0;
+                        tentative = false;
+                    }
+
                     for (var i = 0; i < response.Events.Count; i++)
                     {
                         var e = response.Events[i];
@@ -152,7 +163,15 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 // since the token was issued gives "revision of auth store is old": both renew once, as the Go client does.
                 tokenRenewed = true;
                 Diagnostic?.Invoke($"The auth token was refused by {client.Name}; authenticating again and resuming at revision {NextRevision}.");
-                await connection.AuthenticateAsync(client, duration.Token).ConfigureAwait(false);
+                try
+                {
+                    await connection.AuthenticateAsync(client, duration.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    // -Timeout elapsed while authenticating: the watch ends without an error, at the top of the loop.
+                }
+
                 continue;
             }
 
@@ -233,14 +252,6 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
     }
 
     internal WatchOptions Options => options;
-
-    /// <summary>The store's revision now, from a linearizable read of the watched key (a user who may watch may read it).</summary>
-    private async Task<long> CurrentRevisionAsync(CancellationToken cancellation)
-    {
-        var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(
-            new RangeRequest { Key = options.Key, CountOnly = true }, o).ResponseAsync, cancellation).ConfigureAwait(false);
-        return response.Header.Revision;
-    }
 
     /// <summary>
     /// True when the member answers a linearizable read within <see cref="DeadAfter"/>: it is alive and has a leader.
