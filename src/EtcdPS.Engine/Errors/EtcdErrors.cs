@@ -16,6 +16,8 @@ public static class EtcdErrorIds
     public const string RevisionCompacted = "EtcdRevisionCompacted";
     public const string FutureRevision = "EtcdFutureRevision";
     public const string KeyNotFound = "EtcdKeyNotFound";
+    public const string LeaseNotFound = "EtcdLeaseNotFound";
+    public const string MemberNotFound = "EtcdMemberNotFound";
     public const string NoSpace = "EtcdNoSpace";
     public const string StaleWrite = "EtcdStaleWrite";
     public const string ValueNotDecodable = "EtcdValueNotDecodable";
@@ -126,6 +128,15 @@ internal static class EtcdErrors
             (e, detail) => detail.Contains("permission denied", StringComparison.Ordinal) || e.StatusCode == StatusCode.PermissionDenied,
             (target, detail) => $"The etcd user is not allowed to do this on {target}.",
             "Use a user whose role grants access to this key range, or ask the cluster administrator."),
+        // etcd's NotFound answers are about leases and members, never keys (a missing key is an empty range).
+        new(EtcdErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
+            (e, detail) => detail.Contains("requested lease not found", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} has no such lease: it expired or was revoked ({detail}).",
+            "Get-EtcdLease lists the leases that exist; grant a new lease if the old one expired."),
+        new(EtcdErrorIds.MemberNotFound, EtcdErrorCategory.ObjectNotFound,
+            (e, detail) => detail.Contains("member not found", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} has no such member ({detail}).",
+            "Get-EtcdMember lists the members and their ids."),
         new(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
             (e, detail) => detail.Contains("database space exceeded", StringComparison.Ordinal),
             (target, detail) => $"etcd refused the write: the database reached its space quota (NOSPACE alarm) on {target}.",

@@ -212,18 +212,27 @@ internal sealed class EtcdServer : IDisposable
         }
     }
 
-    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) one member: a member that hangs without closing its sockets.</summary>
+    /// <summary>
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) one member: a member that hangs without closing its sockets. POSIX only;
+    /// signals go straight through libc, so no 'kill' program is needed.
+    /// </summary>
     public void Signal(int index, bool stop)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Freezing a process with SIGSTOP needs Linux or macOS.");
+        }
+
         if (Members[index].Process is { HasExited: false } process)
         {
-            using var kill = Process.Start(new ProcessStartInfo("kill", [stop ? "-STOP" : "-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-            {
-                UseShellExecute = false,
-            });
-            kill?.WaitForExit(5_000);
+            // SIGSTOP and SIGCONT are 19/18 on Linux, 17/19 on macOS and the BSDs.
+            var signal = OperatingSystem.IsLinux() ? (stop ? 19 : 18) : (stop ? 17 : 19);
+            _ = SendSignal(process.Id, signal);
         }
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>Starts a killed member again with the same data folder and ports.</summary>
     public async Task RestartAsync(int index, CancellationToken cancellation)
@@ -251,7 +260,12 @@ internal sealed class EtcdServer : IDisposable
             {
                 if (member.Process is { HasExited: false } process)
                 {
-                    Signal(Members.ToList().IndexOf(member), stop: false);
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        // A frozen member must run again to be killed cleanly (Windows has no SIGSTOP to undo).
+                        Signal(Members.ToList().IndexOf(member), stop: false);
+                    }
+
                     process.Kill(entireProcessTree: true);
                     process.WaitForExit(10_000);
                 }

@@ -10,7 +10,7 @@ public static class EtcdMaintenanceErrorIds
     public const string SnapshotFailed = "EtcdSnapshotFailed";
     public const string SnapshotPartialExists = "EtcdSnapshotPartialExists";
     public const string KubernetesWriteNeedsForce = "EtcdKubernetesWriteNeedsForce";
-    public const string LeaseNotFound = "EtcdLeaseNotFound";
+    public const string LeaseNotFound = EtcdErrorIds.LeaseNotFound;
     public const string NothingToCompact = "EtcdNothingToCompact";
     public const string EndpointNotMember = "EtcdEndpointNotMember";
 #pragma warning restore CS1591
