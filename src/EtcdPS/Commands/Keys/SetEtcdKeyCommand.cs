@@ -10,7 +10,8 @@ namespace EtcdPS.Commands.Keys;
 /// still that value, the way the API server refuses writes based on stale data (ErrorId EtcdStaleWrite otherwise).
 /// -ExpectedVersion 0 creates the key only if it does not exist. Under the Kubernetes prefixes the write warns that it bypasses
 /// the API server and needs -Force (or an interactive confirmation). -PassThru returns the previous value, so a mistake can be
-/// undone by piping it back into Set-EtcdKey.</para>
+/// undone by piping it back into Set-EtcdKey: the piped object brings its Lease and an ExpectedModRevision (the revision
+/// of the write it undoes), so the undo keeps the lease and is refused (EtcdStaleWrite) when the key changed since.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "EtcdKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EtcdKeyValue))]
@@ -27,12 +28,15 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     [AllowEmptyCollection]
     public byte[]? RawValue { get; set; }
 
-    /// <summary>Attach the key to this lease (decimal id; 0 for none).</summary>
-    [Parameter]
+    /// <summary>Attach the key to this lease (decimal id; 0 for none). A piped key value brings its own.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public long Lease { get; set; }
 
-    /// <summary>Write only if the key's ModRevision is still this (compare-and-swap); 0 means only if the key does not exist.</summary>
-    [Parameter]
+    /// <summary>
+    /// Write only if the key's ModRevision is still this (compare-and-swap); 0 means only if the key does not exist.
+    /// The previous values -PassThru returns carry it (the revision of the write they undo).
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, long.MaxValue)]
     public long ExpectedModRevision { get; set; } = -1;
 
@@ -54,14 +58,19 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
                 $"No value for '{Key}': give -Value or -RawValue.", Key);
         }
 
+        // A piped object's Lease and ExpectedModRevision describe its own key: they apply only when the key comes from
+        // it too (an undo), not when -Key sends the value elsewhere (a copy).
+        var keyTyped = IsTyped(nameof(Key)) || IsTyped(nameof(RawKey));
+        var lease = keyTyped && !IsTyped(nameof(Lease)) ? 0 : Lease;
+        var expectedModRevision = keyTyped && !IsTyped(nameof(ExpectedModRevision)) ? -1 : ExpectedModRevision;
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var action = $"Set etcd key ({value.Length} bytes{(ExpectedModRevision >= 0 ? $", if ModRevision is {ExpectedModRevision}" : string.Empty)})";
+        var action = $"Set etcd key ({value.Length} bytes{(expectedModRevision >= 0 ? $", if ModRevision is {expectedModRevision}" : string.Empty)})";
         if (await ApproveAsync(key, null, action).ConfigureAwait(false))
         {
             var write = new KeyWrite(key, value)
             {
-                Lease = Lease,
-                ExpectedModRevision = ExpectedModRevision >= 0 ? ExpectedModRevision : null,
+                Lease = lease,
+                ExpectedModRevision = expectedModRevision >= 0 ? expectedModRevision : null,
                 ExpectedVersion = ExpectedVersion >= 0 ? ExpectedVersion : null,
             };
             await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),
