@@ -26,6 +26,7 @@ public static class EtcdErrorIds
     public const string InvalidCertificate = "EtcdInvalidCertificate";
     public const string NotConnected = "EtcdNotConnected";
     public const string InvalidArgument = "EtcdInvalidArgument";
+    public const string RegexTimeout = "EtcdRegexTimeout";
     public const string RequestTooLarge = "EtcdRequestTooLarge";
     public const string ServerError = "EtcdServerError";
     public const string MessageTooLarge = "EtcdMessageTooLarge";
