@@ -47,6 +47,12 @@ public sealed class EtcdConnection : IDisposable
     /// <summary>True when the endpoints use https.</summary>
     public bool UsesTls => _clients.Any(c => c.Address.Scheme == Uri.UriSchemeHttps);
 
+    /// <summary>
+    /// True when the server certificate is not verified (-SkipCertificateCheck or ETCDCTL_INSECURE_SKIP_TLS_VERIFY):
+    /// anyone on the network path can pose as the cluster.
+    /// </summary>
+    public bool SkipsCertificateCheck => UsesTls && Options.SkipCertificateCheck;
+
     /// <summary>How long opening a connection to an endpoint may take.</summary>
     public TimeSpan DialTimeout => Options.DialTimeout;
 

@@ -42,6 +42,16 @@ internal static class EtcdConnector
         }
 
         var addresses = options.Endpoints.Select(e => EndpointAddress.Parse(e, options.WantsTls)).Distinct().ToArray();
+        var plain = addresses.Where(a => a.Scheme == Uri.UriSchemeHttp).ToArray();
+        if (presetTls is null && plain.Length > 0 && (options.CaCertPath ?? options.CertPath ?? options.KeyPath) is not null)
+        {
+            // The TLS files would be silently ignored: a user who gave them means https.
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                $"TLS files (-CaCertPath, -CertPath, -KeyPath) were given, but {string.Join(", ", plain.Select(a => a.ToString().TrimEnd('/')))} uses plain http://.",
+                string.Join(",", options.Endpoints),
+                "Write the endpoints as https://host:port (or host:port, which then means https), or leave out the TLS files for a plain-http member.");
+        }
+
         var tls = addresses.Any(a => a.Scheme == Uri.UriSchemeHttps) ? presetTls ?? TlsMaterial.Load(options) : null;
         var clients = addresses.Select(a => new EndpointClient(a, tls, options.DialTimeout)).ToArray();
         var connection = new EtcdConnection(options, tls, clients) { Tunnel = tunnel };
@@ -75,6 +85,16 @@ internal static class EtcdConnector
             }
 
             var warnings = failures.Select(f => f.Message).ToList();
+            if (connection.SkipsCertificateCheck)
+            {
+                warnings.Add("The server certificate is not checked (-SkipCertificateCheck or ETCDCTL_INSECURE_SKIP_TLS_VERIFY): anyone on the network path can pose as the cluster and read what is sent, including the password. Use -CaCertPath instead outside a lab.");
+            }
+
+            if (options.Credential is not null && !connection.CredentialNotNeeded && plain.Length > 0)
+            {
+                warnings.Add($"The password of user '{options.Credential.UserName}' travels in clear text over http:// to {string.Join(", ", plain.Select(a => a.ToString().TrimEnd('/')))}. Use https:// outside a lab.");
+            }
+
             if (connection.CredentialNotNeeded)
             {
                 warnings.Add($"etcd at {reachable.Name} does not have authentication enabled: the credential for user '{connection.User}' was not needed and is not used.");

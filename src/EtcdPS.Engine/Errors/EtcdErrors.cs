@@ -69,6 +69,15 @@ internal static class EtcdErrors
                 "Give a valid client certificate with -CertPath and -KeyPath, signed by a CA in etcd's --trusted-ca-file.", ex);
         }
 
+        if (InnermostMessage(ex).Contains("unexpected EOF or 0 bytes", StringComparison.Ordinal)
+            && (IsTlsFailure(ex) || detail.Contains("SSL connection could not be established", StringComparison.Ordinal)))
+        {
+            // A plain-http member answers a TLS hello with an HTTP/2 frame or by closing: no TLS at all there.
+            return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
+                $"The TLS connection to {target} failed: the server closed it during the handshake. It may serve plain http, not https.", target,
+                $"If the member has no TLS, connect with {PlainHttp(target)}; otherwise check that it serves TLS on this port.", ex);
+        }
+
         if (IsTlsFailure(ex))
         {
             return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
@@ -196,6 +205,9 @@ internal static class EtcdErrors
     public static EtcdException NotConnected(string message, object? target = null) =>
         new(EtcdErrorIds.NotConnected, EtcdErrorCategory.InvalidOperation, message, target,
             "Run Connect-Etcd -Endpoint <url> (or Start-EtcdLab for a local lab), or set ETCDCTL_ENDPOINTS; Get-EtcdConnection lists this session's connections.");
+
+    private static string PlainHttp(object? target) =>
+        target?.ToString() is { } text && text.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "http://" + text["https://".Length..] : "an http:// endpoint";
 
     private static bool IsMessageTooLarge(string detail) =>
         detail.Contains("larger than max", StringComparison.Ordinal)
