@@ -133,7 +133,7 @@ function Invoke-TestRun {
         Write-Host "== xunit on $Label ($Etcd)" -ForegroundColor Cyan
         $filter = @(if ($XunitFilter) { '--filter', $XunitFilter })
         & dotnet test (Join-Path $root 'tests/EtcdPS.Tests/EtcdPS.Tests.csproj') -c $Configuration --no-build --nologo @filter `
-            --logger "trx;LogFileName=xunit.trx" --results-directory $results --logger 'console;verbosity=normal'
+            --logger "trx;LogFileName=xunit.trx" --results-directory $results --logger 'console;verbosity=normal' | Out-Host
         $xunitExit = $LASTEXITCODE
         $trx = Get-ChildItem $results -Filter xunit.trx -Recurse | Sort-Object LastWriteTime | Select-Object -Last 1
         $xPassed = 0; $xFailed = 0
@@ -163,7 +163,7 @@ Import-Module '$pester'
         $pwshArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($pwshHost) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
         & $pwshHost @pwshArgs -NoProfile -NonInteractive -Command $pesterScript | ForEach-Object {
             if ($_ -is [string] -and $_ -match '^PESTER-COUNTS (\d+) (\d+)$') { $pPassed = [int]$Matches[1]; $pFailed = [int]$Matches[2] }
-            else { $_ }
+            else { $_ | Out-Host }
         }
     }
     finally { $env:ETCDPS_ETCD = $previous }
