@@ -277,3 +277,22 @@ Start-Sleep -Seconds 60
         Get-EtcdLab -Name mine -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Stopping a lab needs no external kill program' {
+    It 'Stop-EtcdLab stops every member with no kill on PATH (as on Windows) and leaves no orphan' {
+        $etcd = (Get-Command etcd -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+        if ($env:ETCDPS_ETCD) { $etcd = $env:ETCDPS_ETCD }
+        $result = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Join-Path (Get-RepoRoot) 'EtcdPS.psd1')'
+`$lab = Start-EtcdLab -Name pester-nokill -Members 3 -Seed None -Port 0 -EtcdPath '$etcd'
+`$env:PATH = '/nonexistent-bin'
+Stop-EtcdLab -Name pester-nokill
+'STOPPED ' + (`$lab.ProcessIds -join ',')
+"@
+        $result.Output | Should -Match 'STOPPED \d+' -Because $result.Output
+        $result.ExitCode | Should -Be 0
+        $ids = [int[]](($result.Output | Select-String 'STOPPED ([\d,]+)').Matches[0].Groups[1].Value -split ',')
+        Test-ProcessGone -Id $ids | Should -BeTrue
+    }
+}

@@ -61,6 +61,11 @@ function Complete-EtcdPSTest {
 }
 
 function Find-EtcdBinary {
+    # build.ps1 -Task Test runs the suite once per etcd version and names the binary in ETCDPS_ETCD.
+    if ($env:ETCDPS_ETCD) {
+        if (-not (Test-Path -LiteralPath $env:ETCDPS_ETCD)) { throw "ETCDPS_ETCD names '$env:ETCDPS_ETCD', which does not exist." }
+        return $env:ETCDPS_ETCD
+    }
     $etcd = Get-Command etcd -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if ($etcd) { return $etcd.Source }
     if (Test-Path /usr/bin/etcd) { return '/usr/bin/etcd' }

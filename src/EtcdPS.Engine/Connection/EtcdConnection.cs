@@ -50,6 +50,12 @@ public sealed class EtcdConnection : IDisposable
     /// <summary>True when the endpoints use https.</summary>
     public bool UsesTls => _clients.Any(c => c.Address.Scheme == Uri.UriSchemeHttps);
 
+    /// <summary>
+    /// True when the server certificate is not verified (-SkipCertificateCheck or ETCDCTL_INSECURE_SKIP_TLS_VERIFY):
+    /// anyone on the network path can pose as the cluster.
+    /// </summary>
+    public bool SkipsCertificateCheck => UsesTls && Options.SkipCertificateCheck;
+
     /// <summary>How long opening a connection to an endpoint may take.</summary>
     public TimeSpan DialTimeout => Options.DialTimeout;
 
@@ -189,6 +195,10 @@ public sealed class EtcdConnection : IDisposable
             _token = response.Token;
             CredentialNotNeeded = false;
         }
+        catch (RpcException ex) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The call was cancelled.", ex, cancellation);
+        }
         catch (RpcException ex) when (!cancellation.IsCancellationRequested && IsAuthNotEnabled(ex))
         {
             // etcdctl goes on without a token in this case; so does the connection, and the caller warns.
@@ -198,6 +208,28 @@ public sealed class EtcdConnection : IDisposable
         catch (RpcException ex) when (!cancellation.IsCancellationRequested)
         {
             throw EtcdErrors.FromRpc(ex, client.Name, client.UsesTls);
+        }
+    }
+
+    /// <summary>
+    /// Proves the auth token still works with a cheap authenticated read, renewing it when it expired; for streams,
+    /// which cannot be retried once they started. Nothing to do without a credential.
+    /// </summary>
+    internal async Task EnsureFreshTokenAsync(EndpointClient client, CancellationToken cancellation)
+    {
+        if (_credential is null || CredentialNotNeeded)
+        {
+            return;
+        }
+
+        try
+        {
+            await CallEndpointAsync(client, (c, o) => c.KV.RangeAsync(
+                new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("health"), CountOnly = true }, o).ResponseAsync, cancellation).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            // The token is valid; this user just may not read that key.
         }
     }
 
@@ -240,8 +272,13 @@ public sealed class EtcdConnection : IDisposable
     private static bool IsAuthNotEnabled(RpcException ex) =>
         ex.Status.Detail?.Contains("authentication is not enabled", StringComparison.Ordinal) == true;
 
+    // "revision of auth store is old": the token predates a user, role or permission change; the Go client renews it too.
+    // "user name is empty": no token yet (etcd 3.5.28+ guards Status, asked before the first authentication).
     private static bool IsExpiredToken(RpcException ex) =>
-        ex.Status.Detail?.Contains("invalid auth token", StringComparison.Ordinal) == true;
+        ex.Status.Detail is { } detail
+        && (detail.Contains("invalid auth token", StringComparison.Ordinal)
+            || detail.Contains("revision of auth store is old", StringComparison.Ordinal)
+            || detail.Contains("user name is empty", StringComparison.Ordinal));
 
     private void ThrowIfClosed()
     {

@@ -124,6 +124,8 @@ internal sealed class TlsMaterial
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(TrustedRoots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Like Go's crypto/tls and .NET's own check: the certificate must be meant for a TLS server.
+        custom.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1"));
         if (chain is not null)
         {
             foreach (var element in chain.ChainElements)

@@ -19,6 +19,8 @@ public static class EtcdErrorIds
     public const string RevisionCompacted = "EtcdRevisionCompacted";
     public const string FutureRevision = "EtcdFutureRevision";
     public const string KeyNotFound = "EtcdKeyNotFound";
+    public const string LeaseNotFound = "EtcdLeaseNotFound";
+    public const string MemberNotFound = "EtcdMemberNotFound";
     public const string NoSpace = "EtcdNoSpace";
     public const string StaleWrite = "EtcdStaleWrite";
     public const string KeyExists = "EtcdKeyExists";
@@ -26,6 +28,7 @@ public static class EtcdErrorIds
     public const string FileExists = "EtcdFileExists";
     public const string SnapshotChecksumMismatch = "EtcdSnapshotChecksumMismatch";
     public const string SnapshotFailed = "EtcdSnapshotFailed";
+    public const string SnapshotPartialExists = "EtcdSnapshotPartialExists";
     public const string SnapshotNotFound = "EtcdSnapshotNotFound";
     public const string SnapshotNotEtcd = "EtcdSnapshotNotEtcd";
     public const string SnapshotTruncated = "EtcdSnapshotTruncated";
@@ -37,7 +40,6 @@ public static class EtcdErrorIds
     public const string MetricsNotParsable = "EtcdMetricsNotParsable";
     public const string ReportFolderNotFound = "EtcdReportFolderNotFound";
     public const string ReportFileExists = "EtcdReportFileExists";
-    public const string MemberNotFound = "EtcdMemberNotFound";
     public const string MemberExists = "EtcdMemberExists";
     public const string PeerUrlExists = "EtcdPeerUrlExists";
     public const string QuorumAtRisk = "EtcdQuorumAtRisk";
@@ -65,7 +67,6 @@ public static class EtcdErrorIds
     public const string EncryptedValueNeedsKey = "EtcdEncryptedValueNeedsKey";
     public const string SecretMasked = "EtcdSecretMasked";
     public const string NotAKubernetesObject = "EtcdNotAKubernetesObject";
-    public const string LeaseNotFound = "EtcdLeaseNotFound";
     public const string NothingToCompact = "EtcdNothingToCompact";
     public const string EndpointNotMember = "EtcdEndpointNotMember";
     public const string ValueNotDecodable = "EtcdValueNotDecodable";
@@ -74,6 +75,7 @@ public static class EtcdErrorIds
     public const string InvalidCertificate = "EtcdInvalidCertificate";
     public const string NotConnected = "EtcdNotConnected";
     public const string InvalidArgument = "EtcdInvalidArgument";
+    public const string RegexTimeout = "EtcdRegexTimeout";
     public const string RequestTooLarge = "EtcdRequestTooLarge";
     public const string ServerError = "EtcdServerError";
     public const string MessageTooLarge = "EtcdMessageTooLarge";
@@ -118,6 +120,15 @@ internal static class EtcdErrors
             return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
                 $"etcd at {target} closed the TLS connection: it requires a client certificate it trusts, or rejected the one given (expired, or not signed by its CA).", target,
                 "Give a valid client certificate with -CertPath and -KeyPath, signed by a CA in etcd's --trusted-ca-file.", ex);
+        }
+
+        if (InnermostMessage(ex).Contains("unexpected EOF or 0 bytes", StringComparison.Ordinal)
+            && (IsTlsFailure(ex) || detail.Contains("SSL connection could not be established", StringComparison.Ordinal)))
+        {
+            // A plain-http member answers a TLS hello with an HTTP/2 frame or by closing: no TLS at all there.
+            return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
+                $"The TLS connection to {target} failed: the server closed it during the handshake. It may serve plain http, not https.", target,
+                $"If the member has no TLS, connect with {PlainHttp(target)}; otherwise check that it serves TLS on this port.", ex);
         }
 
         if (IsTlsFailure(ex))
@@ -172,13 +183,23 @@ internal static class EtcdErrors
             (target, detail) => $"etcd at {target} rejected the user name or password.",
             "Check the -Credential you gave to Connect-Etcd."),
         new(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
-            (e, detail) => detail.Contains("user name is empty", StringComparison.Ordinal) || detail.Contains("invalid auth token", StringComparison.Ordinal) || e.StatusCode == StatusCode.Unauthenticated,
+            (e, detail) => detail.Contains("user name is empty", StringComparison.Ordinal) || detail.Contains("invalid auth token", StringComparison.Ordinal)
+                || detail.Contains("revision of auth store is old", StringComparison.Ordinal) || e.StatusCode == StatusCode.Unauthenticated,
             (target, detail) => $"etcd at {target} has authentication enabled and the request carried no valid credential.",
             "Connect with Connect-Etcd -Credential (Get-Credential)."),
         new(EtcdErrorIds.PermissionDenied, EtcdErrorCategory.PermissionDenied,
             (e, detail) => detail.Contains("permission denied", StringComparison.Ordinal) || e.StatusCode == StatusCode.PermissionDenied,
             (target, detail) => $"The etcd user is not allowed to do this on {target}.",
             "Use a user whose role grants access to this key range, or ask the cluster administrator."),
+        // etcd's NotFound answers are about leases and members, never keys (a missing key is an empty range).
+        new(EtcdErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
+            (e, detail) => detail.Contains("requested lease not found", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} has no such lease: it expired or was revoked ({detail}).",
+            "Get-EtcdLease lists the leases that exist; grant a new lease if the old one expired."),
+        new(EtcdErrorIds.MemberNotFound, EtcdErrorCategory.ObjectNotFound,
+            (e, detail) => detail.Contains("member not found", StringComparison.Ordinal),
+            (target, detail) => $"etcd at {target} has no such member ({detail}).",
+            "Get-EtcdMember lists the members and their ids."),
         new(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
             (e, detail) => detail.Contains("database space exceeded", StringComparison.Ordinal),
             (target, detail) => $"etcd refused the write: the database reached its space quota (NOSPACE alarm) on {target}.",
@@ -237,6 +258,9 @@ internal static class EtcdErrors
     public static EtcdException NotConnected(string message, object? target = null) =>
         new(EtcdErrorIds.NotConnected, EtcdErrorCategory.InvalidOperation, message, target,
             "Run Connect-Etcd -Endpoint <url> (or Start-EtcdLab for a local lab), or set ETCDCTL_ENDPOINTS; Get-EtcdConnection lists this session's connections.");
+
+    private static string PlainHttp(object? target) =>
+        target?.ToString() is { } text && text.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "http://" + text["https://".Length..] : "an http:// endpoint";
 
     private static bool IsMessageTooLarge(string detail) =>
         detail.Contains("larger than max", StringComparison.Ordinal)

@@ -18,6 +18,18 @@ public sealed partial class EtcdKeyValue
 
     /// <summary>Decodes the value as a Kubernetes object and keeps it in <see cref="Decoded"/>.</summary>
     /// <exception cref="EtcdException">EtcdValueNotDecodable when the value is not a Kubernetes object.</exception>
-    internal KubernetesObject DecodeKubernetes(DecodeOptions options) =>
+    internal KubernetesObject DecodeKubernetes(DecodeOptions options)
+    {
         Decoded = KubernetesValueDecoder.Decode(RawValue, ModRevision, options, Key);
+        if (Decoded.SecretMasked)
+        {
+            // The decoded Secret shows masked data; the clear bytes must not ride along in Value/RawValue (ConvertTo-Json,
+            // Export-Clixml). Null, not empty: piping this object into Set-EtcdKey fails instead of writing an empty Secret.
+            _value = null;
+            _valueIsText = false;
+            _rawValue = null!;
+        }
+
+        return Decoded;
+    }
 }

@@ -19,7 +19,9 @@ public sealed partial class EtcdKeyValue
     private string? _value;
     private bool _valueIsText;
     /// <summary>The value's bytes (empty with -KeysOnly).</summary>
-    public byte[] RawValue { get; init; } = [];
+    public byte[] RawValue { get => _rawValue; init => _rawValue = value; }
+
+    private byte[] _rawValue = [];
     /// <summary>What the value is: text, JSON, Kubernetes protobuf, encrypted, CBOR, binary.</summary>
     public ValueKind ValueKind { get; init; }
     /// <summary>Size of the value in bytes.</summary>

@@ -36,7 +36,25 @@ internal sealed class KeySearch(EtcdConnection connection, KeyQuery query, Func<
     /// </summary>
     internal static string ValueText(ReadOnlySpan<byte> value)
     {
-        if (ValueKinds.Detect(value, isUtf8: false) is ValueKind.KubernetesProtobuf or ValueKind.Cbor)
+        var kind = ValueKinds.Detect(value, isUtf8: ValueKinds.TryDecodeUtf8(value) is not null);
+        if (kind == ValueKind.Json)
+        {
+            // A Secret stored as JSON (Kubernetes before protobuf, or written by hand) matches as its masked form too.
+            try
+            {
+                var decoded = KubernetesValueDecoder.Decode(value.ToArray(), 0, DecodeOptions.Default);
+                if (decoded.SecretMasked)
+                {
+                    return decoded.ToJson(indented: false) ?? string.Empty;
+                }
+            }
+            catch (EtcdException)
+            {
+                // Not a Kubernetes object: plain JSON, matched as it is.
+            }
+        }
+
+        if (kind is ValueKind.KubernetesProtobuf or ValueKind.Cbor)
         {
             try
             {

@@ -62,7 +62,7 @@ internal static class KubernetesCbor
                 // -1 - argument; beyond long's range only as text, which keeps the number exact.
                 return argument <= long.MaxValue
                     ? JsonValue.Create(-1 - (long)argument)
-                    : JsonValue.Create("-" + (argument + 1).ToString(CultureInfo.InvariantCulture));
+                    : JsonValue.Create("-" + (new System.Numerics.BigInteger(argument) + 1).ToString(CultureInfo.InvariantCulture));
             case 2:
                 return BytesNode(indefinite ? Chunks(data, ref position, 2) : Slice(data, ref position, argument), tag);
             case 3:

@@ -66,15 +66,23 @@ internal sealed class EtcdServer : IDisposable
     public string[] ClientUrls => Members.Select(m => m.ClientUrl).ToArray();
     public bool KeepData { get; set; }
 
-    /// <summary>The etcd binary: on PATH, else /usr/bin/etcd. Throws with the install command when missing.</summary>
+    /// <summary>The environment variable naming the etcd binary the lab and the tests run (build.ps1 sets it per test run).</summary>
+    public const string EtcdPathVariable = "ETCDPS_ETCD";
+
+    /// <summary>The etcd binary: $env:ETCDPS_ETCD, else on PATH, else /usr/bin/etcd. Throws with the install command when missing.</summary>
     public static string FindEtcd() => FindEtcd(null);
 
-    /// <summary>The given etcd binary, or the one on PATH when <paramref name="explicitPath"/> is null.</summary>
+    /// <summary>The given etcd binary, or $env:ETCDPS_ETCD, or the one on PATH when <paramref name="explicitPath"/> is null.</summary>
     public static string FindEtcd(string? explicitPath)
     {
         if (explicitPath is not null)
         {
             return File.Exists(explicitPath) ? explicitPath : throw NotInstalled($"The etcd server binary '{explicitPath}' does not exist.");
+        }
+
+        if (Environment.GetEnvironmentVariable(EtcdPathVariable) is { Length: > 0 } configured)
+        {
+            return File.Exists(configured) ? configured : throw NotInstalled($"The etcd server binary '{configured}' named by ${EtcdPathVariable} does not exist.");
         }
 
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
@@ -314,7 +322,10 @@ internal sealed class EtcdServer : IDisposable
     {
         try
         {
-            using var probe = await OpenAdminConnectionAsync([member.ClientUrl], null, cancellation).ConfigureAwait(false);
+            // etcd 3.5.28+ answers Status only to root once auth is on (a restarted member of an auth-enabled server).
+            var root = Options.RootPassword is null ? null : new NetworkCredential("root", Options.RootPassword);
+            using var probe = await OpenAdminConnectionAsync([member.ClientUrl], root, cancellation).ConfigureAwait(false);
+            await probe.AuthenticateAsync(probe.Clients[0], cancellation).ConfigureAwait(false);
             var status = await probe.CallAsync((c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
                 cancellation, timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             return status.Leader != 0;

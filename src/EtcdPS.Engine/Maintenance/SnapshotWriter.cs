@@ -12,6 +12,8 @@ internal readonly record struct SnapshotProgress(long Received, long Total);
 /// Streams a member's snapshot to <c>&lt;path&gt;.part</c> and renames it to the final path only after the
 /// sha256 etcd appends (the last 32 bytes: the hash of everything before them) matched what was received.
 /// Any failure or cancellation deletes the partial file, so the final name only ever holds a verified snapshot.
+/// The partial file is created new (never over someone else's, which also keeps two saves to one path apart), readable
+/// by its owner only (0600, as etcdctl: a Kubernetes snapshot holds every Secret), and flushed to disk before the rename.
 /// The stream is hashed and written chunk by chunk: memory stays flat whatever the database size.
 /// </summary>
 internal static class SnapshotWriter
@@ -32,9 +34,13 @@ internal static class SnapshotWriter
         var (client, status) = await PickMemberAsync(connection, endpoint, cancellation).ConfigureAwait(false);
         var partial = PartialPath(path);
         var watch = Stopwatch.StartNew();
+        var created = false;
         try
         {
-            var (size, sha) = await ReceiveAsync(connection, client, partial, progress, cancellation).ConfigureAwait(false);
+            await using var file = CreatePartial(partial, path);
+            created = true;
+            var (size, sha) = await ReceiveAsync(connection, client, file, progress, cancellation).ConfigureAwait(false);
+            await file.DisposeAsync().ConfigureAwait(false);
             File.Move(partial, path, overwrite);
             return new EtcdSnapshotInfo
             {
@@ -48,15 +54,51 @@ internal static class SnapshotWriter
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            TryDelete(partial);
+            if (created)
+            {
+                TryDelete(partial);
+            }
+
             throw new EtcdException(EtcdErrorIds.SnapshotFailed, EtcdErrorCategory.ResourceUnavailable,
                 $"The snapshot could not be written to '{path}': {ex.Message}", path,
                 "Check that the folder exists, is writable and has room for the whole database.", ex);
         }
         catch
         {
-            TryDelete(partial);
+            if (created)
+            {
+                TryDelete(partial);
+            }
+
             throw;
+        }
+    }
+
+    /// <summary>Creates <paramref name="partial"/> new, owner-only; refuses (and leaves alone) one that exists.</summary>
+    private static FileStream CreatePartial(string partial, string path)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 1 << 16,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            return new FileStream(partial, options);
+        }
+        catch (IOException) when (File.Exists(partial))
+        {
+            throw new EtcdException(EtcdErrorIds.SnapshotPartialExists, EtcdErrorCategory.ResourceExists,
+                $"'{partial}' exists already: another Save-EtcdSnapshot to '{path}' is running, or one was interrupted. It was left untouched.",
+                partial, $"Wait for the other save, or delete '{partial}' if no save is running, then try again; or give another -Path.");
         }
     }
 
@@ -93,15 +135,17 @@ internal static class SnapshotWriter
         throw last!;
     }
 
-    private static async Task<(long Size, byte[] Sha)> ReceiveAsync(EtcdConnection connection, Connection.EndpointClient client, string partial,
+    private static async Task<(long Size, byte[] Sha)> ReceiveAsync(EtcdConnection connection, Connection.EndpointClient client, FileStream file,
         IProgress<SnapshotProgress>? progress, CancellationToken cancellation)
     {
+        // The stream itself never renews an expired token (only unary calls do, and Status needs none before 3.5.28):
+        // renew it first, so an idle connection older than the token TTL still saves.
+        await connection.EnsureFreshTokenAsync(client, cancellation).ConfigureAwait(false);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // The last 32 bytes seen so far: they may turn out to be the trailer, so they are hashed only once more data follows.
         var tail = new byte[HashLength];
         var tailLength = 0;
         long received = 0;
-        await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
             try
             {
@@ -126,6 +170,8 @@ internal static class SnapshotWriter
             }
 
             await file.FlushAsync(cancellation).ConfigureAwait(false);
+            // fsync before the rename: a snapshot reported as verified survives a power cut.
+            file.Flush(flushToDisk: true);
         }
 
         if (tailLength < HashLength)

@@ -1,6 +1,8 @@
+using EtcdPS.Engine.Connection;
 using System.Runtime.CompilerServices;
 using Etcdserverpb;
 using Grpc.Core;
+using Google.Protobuf;
 
 namespace EtcdPS.Engine.Watch;
 
@@ -43,6 +45,14 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
         var index = 0;
         var failuresInRow = 0;
         var tokenRenewed = false;
+        var delivered = 0;
+        // A watch "from now" lets etcd pick the start. The "created" reply's revision is read before the watch registers
+        // on etcd 3.4.0-3.4.37, 3.5.0-3.5.21 and 3.6.0-3.6.1, but after it on 3.4.38+, 3.5.22+, 3.6.2+ and 3.7, where
+        // it can be the revision of the first event. So it is only a tentative resume point: until the first event
+        // arrives nothing is filtered against it, and that event sets the revision. (Opening at an explicit revision
+        // instead would silence etcd's progress notifications on a quiet cluster: see MemberAnswersAsync.)
+        var tentative = false;
+
         while (true)
         {
             if (duration.IsCancellationRequested)
@@ -55,6 +65,7 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
             CurrentEndpoint = client.Name;
             await using var stream = new WatchStream(this, client, duration.Token);
             var watchId = long.MinValue;
+            tentative = NextRevision == 0;
             var failure = await stream.OpenAsync(NextRevision).ConfigureAwait(false);
             while (failure is null)
             {
@@ -66,20 +77,21 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                     break;
                 }
 
-                failuresInRow = 0;
-                tokenRenewed = false;
                 if (response.Canceled || response.CompactRevision > 0)
                 {
                     failure = OnCanceled(response, client.Name);
                     break;
                 }
 
+                failuresInRow = 0;
+                tokenRenewed = false;
+
                 var receivedAt = DateTimeOffset.Now;
                 var headerRevision = response.Header?.Revision ?? 0;
                 if (response.Created)
                 {
                     watchId = response.WatchId;
-                    if (NextRevision == 0)
+                    if (tentative)
                     {
                         NextRevision = headerRevision + 1;
                     }
@@ -97,9 +109,10 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                     // A progress notification. Only etcd's own periodic ones (carrying the watch id) promise that every
                     // event up to the header revision was sent; answers to our progress requests (watch id -1) can
                     // overtake pending events on etcd before the fix of issue #15220, so they only prove liveness.
-                    if (response.WatchId == watchId && headerRevision >= NextRevision - 1)
+                    if (response.WatchId == watchId && (tentative || headerRevision >= NextRevision - 1))
                     {
                         NextRevision = headerRevision + 1;
+                        tentative = false;
                         if (options.ProgressNotify)
                         {
                             yield return EtcdWatchEvent.ProgressAt(headerRevision, client.Name, receivedAt);
@@ -110,9 +123,16 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 {
                     // Events of one transaction share a revision and come in one response: filter against the
                     // revision the response started from, so a resumed stream never repeats one.
-                    var floor = NextRevision;
-                    foreach (var e in response.Events)
+                    var floor = tentative ? 0 : NextRevision;
+                    if (tentative)
                     {
+                        NextRevision = 0;
+                        tentative = false;
+                    }
+
+                    for (var i = 0; i < response.Events.Count; i++)
+                    {
+                        var e = response.Events[i];
                         if (e.Kv.ModRevision < floor)
                         {
                             continue;
@@ -120,6 +140,13 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
 
                         NextRevision = Math.Max(NextRevision, e.Kv.ModRevision + 1);
                         yield return EtcdWatchEvent.FromProto(e, headerRevision, client.Name, receivedAt);
+                        // A count ends only with the revision it is in: every event of a transaction shares one
+                        // revision and comes in one response, so resuming at ModRevision + 1 loses none of them.
+                        if (options.MaxEvents > 0 && ++delivered >= options.MaxEvents
+                            && (i + 1 == response.Events.Count || response.Events[i + 1].Kv.ModRevision != e.Kv.ModRevision))
+                        {
+                            yield break;
+                        }
                     }
                 }
 
@@ -129,13 +156,23 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 }
             }
 
-            if (failure is EtcdException { ErrorId: EtcdErrorIds.AuthRequired } && connection.HasCredential && !tokenRenewed
+            if (failure is EtcdException { ErrorId: EtcdErrorIds.AuthRequired or EtcdErrorIds.PermissionDenied } && connection.HasCredential && !tokenRenewed
                 && !duration.IsCancellationRequested)
             {
                 // The auth token expired while the watch ran (etcd checks it when a stream opens): renew it once, go on.
+                // etcd 3.4.0-3.4.21 and 3.5.0-3.5.5 say "permission denied" for an expired token, and any auth change
+                // since the token was issued gives "revision of auth store is old": both renew once, as the Go client does.
                 tokenRenewed = true;
                 Diagnostic?.Invoke($"The auth token was refused by {client.Name}; authenticating again and resuming at revision {NextRevision}.");
-                await connection.AuthenticateAsync(client, duration.Token).ConfigureAwait(false);
+                try
+                {
+                    await connection.AuthenticateAsync(client, duration.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    // -Timeout elapsed while authenticating: the watch ends without an error, at the top of the loop.
+                }
+
                 continue;
             }
 
@@ -196,7 +233,8 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
                 $"The member {endpoint} lost its leader and cancelled the watch.", endpoint);
         }
 
-        if (reason.Contains("invalid auth token", StringComparison.Ordinal) || reason.Contains("code = Unauthenticated", StringComparison.Ordinal))
+        if (reason.Contains("invalid auth token", StringComparison.Ordinal) || reason.Contains("code = Unauthenticated", StringComparison.Ordinal)
+            || reason.Contains("revision of auth store is old", StringComparison.Ordinal) || reason.Contains("user name is empty", StringComparison.Ordinal))
         {
             return new EtcdException(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
                 $"etcd at {endpoint} refused the watch: the request carried no valid auth token.", endpoint,
@@ -215,6 +253,31 @@ internal sealed class ResumingWatcher(EtcdConnection connection, WatchOptions op
     }
 
     internal WatchOptions Options => options;
+
+    /// <summary>
+    /// True when the member answers a linearizable read within <see cref="DeadAfter"/>: it is alive and has a leader.
+    /// The watchdog asks this beside a progress request, because etcd 3.5.8+ does not answer a progress request while
+    /// the watch is catching up, and 3.5.22+/3.6.2+ not while the watch's start revision is ahead of the store (a watch
+    /// resumed at the next revision on a quiet cluster); an unanswered request is never answered later.
+    /// </summary>
+    internal async Task<bool> MemberAnswersAsync(EndpointClient client, CancellationToken cancellation)
+    {
+        try
+        {
+            await connection.CallEndpointAsync(client, (c, o) => c.KV.RangeAsync(
+                new RangeRequest { Key = UnsafeByteOperations.UnsafeWrap(options.Range.Start), CountOnly = true }, o).ResponseAsync, cancellation, timeout: DeadAfter).ConfigureAwait(false);
+            return true;
+        }
+        catch (EtcdException ex)
+        {
+            // A refusal is an answer; unreachable, leaderless or slow is not.
+            return !(EtcdErrors.IsRetryableOnAnotherEndpoint(ex) || ex.ErrorId is EtcdErrorIds.Timeout or EtcdErrorIds.Cancelled);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     internal CallOptions CallOptionsFor(CancellationToken token)
     {

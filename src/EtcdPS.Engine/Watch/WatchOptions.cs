@@ -19,6 +19,11 @@ internal sealed record WatchOptions
     /// exists, e.g. the key's current ModRevision, or any revision for a watch of the whole keyspace).
     /// </summary>
     public long StopAtRevision { get; init; }
+    /// <summary>
+    /// When set, the watch completes after this many events, at the end of the revision the last one is in (so a
+    /// transaction is never cut: resuming at the last ModRevision + 1 loses nothing).
+    /// </summary>
+    public int MaxEvents { get; init; }
     /// <summary>When set, the watch completes (without error) after this long.</summary>
     public TimeSpan? Duration { get; init; }
     /// <summary>Silence after which the watcher asks the member for a progress notification.</summary>

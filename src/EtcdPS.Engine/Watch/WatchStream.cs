@@ -111,6 +111,8 @@ internal sealed class WatchStream(ResumingWatcher owner, EndpointClient client, 
         var options = owner.Options;
         var tick = TimeSpan.FromMilliseconds(Math.Min(250, options.ProbeAfter.TotalMilliseconds / 2));
         long probedAt = -1;
+        long aliveAt = -1;
+        Task<bool>? alive = null;
         try
         {
             while (!_streamCts.IsCancellationRequested)
@@ -130,14 +132,25 @@ internal sealed class WatchStream(ResumingWatcher owner, EndpointClient client, 
                     probedAt = -1; // an answer came after the probe
                 }
 
-                if (probedAt < 0 && now - since >= options.ProbeAfter.TotalMilliseconds)
+                var quietSince = Math.Max(since, aliveAt);
+                if (probedAt < 0 && now - quietSince >= options.ProbeAfter.TotalMilliseconds)
                 {
                     probedAt = now;
+                    alive = owner.MemberAnswersAsync(client, _streamCts.Token);
                     await _call!.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() }, _streamCts.Token)
                         .ConfigureAwait(false);
                 }
                 else if (probedAt >= 0 && now - Math.Max(since, probedAt) >= owner.DeadAfter.TotalMilliseconds)
                 {
+                    if (alive is { IsCompletedSuccessfully: true, Result: true })
+                    {
+                        // No progress answer, but the member serves reads: a server that does not answer this request
+                        // (see MemberAnswersAsync), not a dead stream. Stay, and ask again after the next quiet spell.
+                        aliveAt = now;
+                        probedAt = -1;
+                        continue;
+                    }
+
                     _declaredDead = true;
                     await _streamCts.CancelAsync().ConfigureAwait(false);
                     return;

@@ -14,10 +14,10 @@ public sealed class KubeContextCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var kubeconfig = fakeBoundParameters.Contains("Kubeconfig") ? fakeBoundParameters["Kubeconfig"]?.ToString() : null;
-        var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        var pattern = new WildcardPattern(WildcardPattern.Escape(CompleterText.Unquote(wordToComplete)) + "*", WildcardOptions.IgnoreCase);
         return KubeconfigLoader.ContextNames(kubeconfig, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
             .Where(name => pattern.IsMatch(name))
             .Order(StringComparer.Ordinal)
-            .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
+            .Select(name => CompleterText.Result(name, name));
     }
 }

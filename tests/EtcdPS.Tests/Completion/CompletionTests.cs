@@ -61,6 +61,67 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
         Assert.Equal(["'/quoted/with space/a'"], Complete("Test-KeyParameter -Key '/quoted/with space/"));
     }
 
+    [Theory]
+    [InlineData("/inj/it\u2019s'; Write-Output pwned; '")]
+    [InlineData("/inj/a\u2018b\u201Ac\u201Bd'e")]
+    [InlineData("-inj")]
+    [InlineData("@inj")]
+    [InlineData("/inj/$(Write-Output pwned)")]
+    public void A_completed_key_is_one_string_argument_whatever_quote_characters_it_holds(string key)
+    {
+        // PowerShell treats ' ‘ ’ ‚ ‛ all as single quotes: each must be escaped, or the key ends the string and the
+        // rest of it runs as code when the user presses Enter.
+        Put(key);
+        var typed = key.StartsWith('/') ? "/inj/" : "'" + key[..2];
+        var completion = Complete($"Test-KeyParameter -Key {typed}").Single(c => CompleterRoundTrip(c) == key);
+        Assert.Equal(key, CompleterRoundTrip(completion));
+    }
+
+    [Fact]
+    public void Kubeconfig_context_names_are_quoted_when_they_must_be()
+    {
+        var folder = Directory.CreateTempSubdirectory("etcdps-ctx-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "config");
+            File.WriteAllText(path, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: c
+                  cluster: { server: "https://10.0.0.1:6443" }
+                users:
+                - name: u
+                  user: { token: t }
+                contexts:
+                - name: "prod east; Write-Output pwned"
+                  context: { cluster: c, user: u }
+                - name: "it’s"
+                  context: { cluster: c, user: u }
+                current-context: "it’s"
+                """);
+            var completions = Complete($"Connect-Etcd -Kubernetes -Kubeconfig '{path}' -Context ");
+            Assert.Equal(["it\u2019s", "prod east; Write-Output pwned"], completions.Select(CompleterRoundTrip).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>What PowerShell's parser makes of a completion as the argument of a command: one constant string, or null.</summary>
+    private static string? CompleterRoundTrip(string completion)
+    {
+        var ast = System.Management.Automation.Language.Parser.ParseInput($"Test-KeyParameter -Key {completion}", out _, out var errors);
+        var command = ast.FindAll(a => a is System.Management.Automation.Language.CommandAst, true).Cast<System.Management.Automation.Language.CommandAst>().ToArray();
+        if (errors.Length > 0 || command.Length != 1 || ast.EndBlock.Statements.Count != 1 || command[0].CommandElements.Count != 3)
+        {
+            return null;
+        }
+
+        return command[0].CommandElements[2] is System.Management.Automation.Language.StringConstantExpressionAst constant ? constant.Value : null;
+    }
+
     [Fact]
     public void Without_a_connection_key_completion_offers_nothing_and_does_not_fail()
     {

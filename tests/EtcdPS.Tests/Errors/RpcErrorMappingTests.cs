@@ -132,6 +132,25 @@ public sealed class RealRpcErrorMappingTests(SingleEtcdFixture etcd) : IClassFix
     }
 
     [Fact]
+    public async Task NotFound_about_a_lease_or_a_member_has_its_own_id_not_EtcdKeyNotFound()
+    {
+        var connected = await Engine.Connection.EtcdConnector.ConnectAsync(etcd.Server.ConnectionOptions(), CancellationToken.None);
+        using var connection = connected.Connection;
+        var lease = await Assert.ThrowsAsync<EtcdException>(() => connection.CallAsync(
+            (c, o) => c.KV.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8("/errors/leased"), Lease = 0x1234567 }, o).ResponseAsync,
+            CancellationToken.None, idempotent: false));
+        Assert.Equal("EtcdLeaseNotFound", lease.ErrorId);
+        Assert.Equal(EtcdErrorCategory.ObjectNotFound, lease.Category);
+        var revoke = await Assert.ThrowsAsync<EtcdException>(() => connection.CallAsync(
+            (c, o) => c.Lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = 0x7654321 }, o).ResponseAsync, CancellationToken.None, idempotent: false));
+        Assert.Equal("EtcdLeaseNotFound", revoke.ErrorId);
+        var member = await Assert.ThrowsAsync<EtcdException>(() => connection.CallAsync(
+            (c, o) => c.Cluster.MemberRemoveAsync(new MemberRemoveRequest { ID = 0xabcdef }, o).ResponseAsync, CancellationToken.None, idempotent: false));
+        Assert.Equal("EtcdMemberNotFound", member.ErrorId);
+        Assert.Equal(EtcdErrorCategory.ObjectNotFound, member.Category);
+    }
+
+    [Fact]
     public async Task A_put_between_etcds_limit_and_grpcs_limit_is_EtcdRequestTooLarge()
     {
         var connected = await Engine.Connection.EtcdConnector.ConnectAsync(etcd.Server.ConnectionOptions(), CancellationToken.None);

@@ -133,6 +133,17 @@ public sealed class KeyCmdletTests : IClassFixture<SingleEtcdFixture>, IDisposab
     }
 
     [Fact]
+    public void A_regex_that_backtracks_forever_stops_with_an_error_record()
+    {
+        using var raw = new RawEtcd(_etcd.Endpoint);
+        raw.Put("/regex-bomb/" + new string('a', 40) + "!", "v");
+        var result = _pwsh.Invoke("Search-EtcdKey -Regex '^/regex-bomb/(a+)+$' -Prefix /regex-bomb/");
+        Assert.Equal("EtcdRegexTimeout", result.FirstErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.OperationTimeout, result.Errors[0].CategoryInfo.Category);
+        Assert.Contains("nested quantifiers", result.Errors[0].ErrorDetails?.RecommendedAction ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_input_gives_clear_errors()
     {
         Assert.Equal("AmbiguousParameterSet", _pwsh.Invoke("Get-EtcdKey /a -Prefix -RangeEnd /b").FirstErrorId);

@@ -31,6 +31,26 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
     }
 
     [Fact]
+    public void The_undo_keeps_the_lease_and_is_refused_when_the_key_changed_since()
+    {
+        Connect();
+        var lease = _raw.Lease.LeaseGrant(new Etcdserverpb.LeaseGrantRequest { TTL = 600 }).ID;
+        _raw.KV.Put(new Etcdserverpb.PutRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("/kw/undo-lease"), Value = Google.Protobuf.ByteString.CopyFromUtf8("leased"), Lease = lease });
+        _pwsh.Run("$script:old = Set-EtcdKey /kw/undo-lease oops -PassThru");
+        Assert.Equal(0, _raw.Get("/kw/undo-lease")!.Lease);
+        var undo = _pwsh.Invoke("$script:old | Set-EtcdKey");
+        Assert.Empty(undo.Errors);
+        Assert.Equal(("leased", lease), (_raw.Get("/kw/undo-lease")!.Value.ToStringUtf8(), _raw.Get("/kw/undo-lease")!.Lease));
+
+        // Someone else wrote after the mistake: the undo must not overwrite their write (compare-and-swap).
+        _pwsh.Run("$script:old = Set-EtcdKey /kw/undo-lease oops -PassThru");
+        _raw.Put("/kw/undo-lease", "someone else");
+        var refused = _pwsh.Invoke("$script:old | Set-EtcdKey");
+        Assert.Equal("EtcdStaleWrite", refused.FirstErrorId);
+        Assert.Equal("someone else", _raw.Get("/kw/undo-lease")!.Value.ToStringUtf8());
+    }
+
+    [Fact]
     public void Parameters_typed_on_the_command_line_win_over_piped_properties()
     {
         Connect();

@@ -84,6 +84,16 @@ public sealed class KubernetesCborTests
         Assert.Equal("abcd", array[5]!.GetValue<string>());
     }
 
+    [Fact]
+    public void The_most_negative_cbor_integer_keeps_its_exact_value()
+    {
+        // Major type 1 with argument 2^64-1 is -2^64: beyond long, kept exact as text (not "-0" from an overflow).
+        var value = KubernetesCbor.Decode([0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])!;
+        Assert.Equal("-18446744073709551616", value.GetValue<string>());
+        var beyondLong = KubernetesCbor.Decode([0x3b, 0x80, 0, 0, 0, 0, 0, 0, 0])!;
+        Assert.Equal("-9223372036854775809", beyondLong.GetValue<string>());
+    }
+
     [Theory]
     [InlineData(new byte[] { 0xd9, 0xd9, 0xf7, 0xa1, 0x61 }, "truncated")]
     [InlineData(new byte[] { 0xd9, 0xd9, 0xf7, 0xa0, 0x00 }, "follow")]

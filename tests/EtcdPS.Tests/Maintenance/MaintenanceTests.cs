@@ -219,12 +219,13 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         Etcdctl("--endpoints", etcd.Endpoint, "snapshot", "save", byEtcdctl);
         Assert.Equal(new FileInfo(byEtcdctl).Length, new FileInfo(path).Length);
 
-        var status = JsonDocument.Parse(Etcdctl("snapshot", "status", path, "-w", "json")).RootElement;
+        // etcd 3.5 moved the offline snapshot commands to etcdutl (etcdctl's are deprecated there, gone in 3.6).
+        var status = JsonDocument.Parse(OfflineSnapshotTool("snapshot", "status", path, "-w", "json")).RootElement;
         Assert.True(status.GetProperty("revision").GetInt64() >= (long)info.Properties["Revision"].Value);
         Assert.True(status.GetProperty("totalKey").GetInt64() >= 25);
 
         var restored = Path.Combine(_dir, "restored");
-        Etcdctl("snapshot", "restore", path, "--name", "etcd-0", "--data-dir", Path.Combine(restored, "etcd-0"),
+        OfflineSnapshotTool("snapshot", "restore", path, "--name", "etcd-0", "--data-dir", Path.Combine(restored, "etcd-0"),
             "--initial-cluster", "etcd-0=http://127.0.0.1:1", "--initial-advertise-peer-urls", "http://127.0.0.1:1");
         using var server = await EtcdServer.StartAsync(new EtcdServerOptions { DataPath = restored }, CancellationToken.None);
         using var check = new RawEtcd(server.ClientUrls[0]);
@@ -275,9 +276,16 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         Assert.False(File.Exists(path + ".part"));
     }
 
-    private static string Etcdctl(params string[] args)
+    /// <summary>etcdutl on etcd 3.5 and later, etcdctl before.</summary>
+    private static string OfflineSnapshotTool(params string[] args) =>
+        EtcdVersion.AtLeast(3, 5) ? Run(EtcdVersion.Tool("etcdutl") ?? "etcdutl", args) : Etcdctl(args);
+
+    /// <summary>The etcdctl shipped with the etcd this run uses (beside its binary), else the one on PATH.</summary>
+    private static string Etcdctl(params string[] args) => Run(EtcdVersion.Tool("etcdctl") ?? "etcdctl", args);
+
+    private static string Run(string tool, string[] args)
     {
-        var start = new ProcessStartInfo("etcdctl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["ETCDCTL_API"] = "3";
         foreach (var a in args)
         {
@@ -288,7 +296,7 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         var output = process.StandardOutput.ReadToEnd();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"etcdctl {string.Join(' ', args)} failed: {error}");
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed: {error}");
         return output;
     }
 

@@ -8,15 +8,19 @@ namespace EtcdPS.Engine.Connection.Kubernetes;
 /// <summary>Turns KubernetesClient failures into <see cref="EtcdException"/>s that say what to do.</summary>
 internal static class KubernetesApiErrors
 {
-    /// <param name="ex">The failure.</param>
+    /// <param name="original">The failure (never kept: see <see cref="Scrub"/>).</param>
     /// <param name="action">What was attempted, e.g. "list pods in kube-system".</param>
     /// <param name="kubeconfig">The context and API server, for the message.</param>
     /// <param name="target">The pod or namespace concerned.</param>
     /// <param name="failureId">The ErrorId for a failure that is neither access nor reachability.</param>
-    public static EtcdException From(Exception ex, string action, KubeconfigSelection kubeconfig, string target, string failureId)
+    public static EtcdException From(Exception original, string action, KubeconfigSelection kubeconfig, string target, string failureId)
     {
+        var http = original as HttpOperationException;
+        // KubernetesClient's exceptions keep the request, bearer token header included: the error carries a copy
+        // with the messages only, never the original.
+        var ex = Scrub(original);
         var where = $"the Kubernetes API at {kubeconfig.Server} (context '{kubeconfig.Context}')";
-        if (ex is HttpOperationException http && http.Response is not null)
+        if (http?.Response is not null)
         {
             var status = http.Response.StatusCode;
             var detail = StatusMessage(http.Response.Content);
@@ -38,8 +42,8 @@ internal static class KubernetesApiErrors
             };
         }
 
-        if (ex is HttpRequestException or TimeoutException or IOException or System.Net.Sockets.SocketException
-            || (ex is WebSocketException ws && ws.InnerException is HttpRequestException or System.Net.Sockets.SocketException))
+        if (original is HttpRequestException or TimeoutException or IOException or System.Net.Sockets.SocketException
+            || (original is WebSocketException ws && ws.InnerException is HttpRequestException or System.Net.Sockets.SocketException))
         {
             return new EtcdException(EtcdErrorIds.KubernetesUnavailable, EtcdErrorCategory.ConnectionError,
                 $"{where} is not reachable to {action}: {Innermost(ex)}", kubeconfig.Server,
@@ -50,6 +54,13 @@ internal static class KubernetesApiErrors
             $"Could not {action} through {where}: {Innermost(ex)}", target,
             "Check the cluster with kubectl, then try again.", ex);
     }
+
+    /// <summary>
+    /// The failure as a chain of plain exceptions holding only each one's type name and message: no request, response,
+    /// headers or other objects that may carry the context's credentials.
+    /// </summary>
+    internal static Exception Scrub(Exception ex) =>
+        new KubernetesApiFailure($"{ex.GetType().Name}: {ex.Message}", ex.InnerException is null ? null : Scrub(ex.InnerException));
 
     /// <summary>
     /// A refused WebSocket upgrade only says "status 403 when 101 was expected". The same subresource asked with a
@@ -105,3 +116,6 @@ internal static class KubernetesApiErrors
         return ex.Message;
     }
 }
+
+/// <summary>What is kept of a Kubernetes API failure: its type name and message (see <see cref="KubernetesApiErrors.Scrub"/>).</summary>
+internal sealed class KubernetesApiFailure(string message, Exception? inner) : Exception(message, inner);

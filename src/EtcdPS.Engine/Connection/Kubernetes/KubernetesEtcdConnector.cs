@@ -115,7 +115,7 @@ internal static class KubernetesEtcdConnector
             result.Connection.KubernetesPod = target.Display;
             return result;
         }
-        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.Unavailable or EtcdErrorIds.Timeout && forwarder.LastError is { } reason)
+        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.Unavailable or EtcdErrorIds.Timeout or EtcdErrorIds.TlsFailed && forwarder.LastError is { } reason)
         {
             throw new EtcdException(EtcdErrorIds.PortForwardFailed, EtcdErrorCategory.ConnectionError,
                 $"etcd did not answer through the port-forward to {target.Display} port {target.Port}: {reason}", target.Display,

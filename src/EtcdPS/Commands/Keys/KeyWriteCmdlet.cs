@@ -40,6 +40,9 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
         return Task.CompletedTask;
     }
 
+    /// <summary>True when the parameter was typed on the command line (not bound from a piped object).</summary>
+    private protected bool IsTyped(string parameter) => _typed.Contains(parameter);
+
     /// <summary>True when <paramref name="text"/> was typed on the command line and <paramref name="exactBytes"/> was not.</summary>
     private protected bool TypedTextWins(string text, string exactBytes) => _typed.Contains(text) && !_typed.Contains(exactBytes);
 
@@ -89,7 +92,15 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
             await WriteVerboseAsync(describe(result)).ConfigureAwait(false);
             if (PassThru)
             {
-                await WriteObjectAsync(result.Previous, enumerate: true).ConfigureAwait(false);
+                // Each previous value says which ModRevision the key has now (this write's revision; 0 after a
+                // delete: "absent"), so `$previous | Set-EtcdKey` undoes only while nobody changed the key since.
+                var now = result.Deleted > 0 ? 0 : result.Revision;
+                foreach (var previous in result.Previous)
+                {
+                    var item = new PSObject(previous);
+                    item.Properties.Add(new PSNoteProperty(nameof(SetEtcdKeyCommand.ExpectedModRevision), now));
+                    await WriteObjectAsync(item).ConfigureAwait(false);
+                }
             }
         }
         catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite or EtcdErrorIds.KeyExists)

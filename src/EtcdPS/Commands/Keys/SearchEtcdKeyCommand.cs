@@ -48,14 +48,29 @@ public sealed class SearchEtcdKeyCommand : KeyspaceReadCmdlet
         await WriteVerboseAsync(KeyReadProgress.Summary(search.Reader)).ConfigureAwait(false);
     }
 
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
     private Func<string, bool> Matcher()
     {
         if (ParameterSetName == RegexSet)
         {
             try
             {
-                var regex = new Regex(Regex!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
-                return regex.IsMatch;
+                var regex = new Regex(Regex!, RegexOptions.CultureInvariant, MatchTimeout);
+                return text =>
+                {
+                    try
+                    {
+                        return regex.IsMatch(text);
+                    }
+                    catch (RegexMatchTimeoutException ex)
+                    {
+                        // Catastrophic backtracking (nested quantifiers such as (a+)+): an ErrorRecord, not a raw exception.
+                        throw new EtcdException(EtcdErrorIds.RegexTimeout, EtcdErrorCategory.OperationTimeout,
+                            $"-Regex took longer than {MatchTimeout.TotalSeconds:0} s on one key or value and was stopped.", Regex,
+                            "Simplify the expression: avoid nested quantifiers such as (a+)+ or (.*)*, anchor it, or use -Pattern for a wildcard.", ex);
+                    }
+                };
             }
             catch (ArgumentException ex)
             {

@@ -12,7 +12,8 @@ namespace EtcdPS.Commands.Keys;
 /// still that value, the way the API server refuses writes based on stale data (ErrorId EtcdStaleWrite otherwise).
 /// -ExpectedVersion 0 creates the key only if it does not exist. Under the Kubernetes prefixes the write warns that it bypasses
 /// the API server and needs -Force (or an interactive confirmation). -PassThru returns the previous value, so a mistake can be
-/// undone by piping it back into Set-EtcdKey.
+/// undone by piping it back into Set-EtcdKey: the piped object brings its Lease and an ExpectedModRevision (the revision
+/// of the write it undoes), so the undo keeps the lease and is refused (EtcdStaleWrite) when the key changed since.
 /// A KubernetesObject (ConvertFrom-EtcdValue, Get-EtcdKey -Decode), edited through its properties, is written encoded as the
 /// key holds it (protobuf, JSON, CBOR; encrypted again with -EncryptionConfig), always as a compare-and-swap on the ModRevision
 /// it was read at; -WhatIf lists the fields that would change. Under a Kubernetes resource path a value that is not a
@@ -39,7 +40,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     [Parameter(ValueFromPipeline = true, DontShow = true)]
     public EtcdLease? InputLease { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, long.MaxValue)]
     public long ExpectedModRevision { get; set; } = -1;
 
@@ -84,14 +85,19 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
             return;
         }
 
+        // A piped object's Lease and ExpectedModRevision describe its own key: they apply only when the key comes from
+        // it too (an undo), not when -Key sends the value elsewhere (a copy).
+        var keyTyped = IsTyped(nameof(Key)) || IsTyped(nameof(RawKey));
+        var lease = keyTyped && !IsTyped(nameof(Lease)) ? 0 : Lease;
+        var expectedModRevision = keyTyped && !IsTyped(nameof(ExpectedModRevision)) ? -1 : ExpectedModRevision;
         var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
-        var action = $"Set etcd key ({value.Length} bytes{(ExpectedModRevision >= 0 ? $", if ModRevision is {ExpectedModRevision}" : string.Empty)})";
+        var action = $"Set etcd key ({value.Length} bytes{(expectedModRevision >= 0 ? $", if ModRevision is {expectedModRevision}" : string.Empty)})";
         if (await ApproveAsync(key, null, action).ConfigureAwait(false))
         {
             var write = new KeyWrite(key, value)
             {
-                Lease = InputLease?.Id ?? Lease,
-                ExpectedModRevision = ExpectedModRevision >= 0 ? ExpectedModRevision : null,
+                Lease = InputLease?.Id ?? lease,
+                ExpectedModRevision = expectedModRevision >= 0 ? expectedModRevision : null,
                 ExpectedVersion = ExpectedVersion >= 0 ? ExpectedVersion : null,
             };
             await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),

@@ -112,6 +112,7 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
             NoPut = !types.Contains("Put", StringComparer.OrdinalIgnoreCase),
             NoDelete = !types.Contains("Delete", StringComparer.OrdinalIgnoreCase),
             ProgressNotify = ProgressNotify,
+            MaxEvents = Count,
             Duration = Timeout,
         })
         {
@@ -121,7 +122,6 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
         var decoding = Decode || Diff
             ? new WatchEventDecoding(Decode ? DecodeOptions.From(ShowSecret, null) : null, Diff ? DiffOptions.From(IgnoreField, ShowSecret) : null)
             : null;
-        var delivered = 0;
         await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
         {
             // Awaiting the write is the back-pressure: the next event is read only once the pipeline took this one.
@@ -134,11 +134,6 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
                 var error = decoding.Apply(e);
                 Outcome<EtcdWatchEvent>[] outcomes = error is null ? [Outcome<EtcdWatchEvent>.Ok(e)] : [Outcome<EtcdWatchEvent>.Failed(error), Outcome<EtcdWatchEvent>.Ok(e)];
                 await WriteOutcomesAsync(outcomes, ev => decoding.ForPipeline(ev)).ConfigureAwait(false);
-            }
-
-            if (e.Type != EtcdWatchEventType.Progress && Count > 0 && ++delivered >= Count)
-            {
-                break;
             }
         }
     }
