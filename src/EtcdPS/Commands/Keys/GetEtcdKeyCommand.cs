@@ -32,10 +32,15 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     public SwitchParameter Prefix { get; set; }
 
     /// <summary>Keys in [Key, RangeEnd).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = RangeSet)]
+    [Parameter(ParameterSetName = RangeSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string? RangeEnd { get; set; }
+
+    /// <summary>The end of the range as bytes, for range ends that are not UTF-8 (like -RawKey); wins over -RangeEnd.</summary>
+    [Parameter(ParameterSetName = RangeSet)]
+    [ValidateNotNullOrEmpty]
+    public byte[]? RawRangeEnd { get; set; }
 
     /// <summary>Every key at or after -Key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FromKeySet)]

@@ -16,7 +16,9 @@ internal static class GetEtcdKeyQuery
         var range = c.ParameterSetName switch
         {
             GetEtcdKeyCommand.PrefixSet => KeyRange.Prefix(key),
-            GetEtcdKeyCommand.RangeSet => KeyRange.Between(key, KeyReadProgress.Utf8(c.RangeEnd)),
+            GetEtcdKeyCommand.RangeSet => KeyRange.Between(key, c.RawRangeEnd ?? (c.RangeEnd is { Length: > 0 } end
+                ? KeyReadProgress.Utf8(end)
+                : throw Invalid("A range needs its end: give -RangeEnd (text) or -RawRangeEnd (bytes)."))),
             GetEtcdKeyCommand.FromKeySet => KeyRange.FromKey(key),
             _ when key.Length == 0 => throw Invalid("A key is required: give -Key, or -Prefix ('' -Prefix reads the whole keyspace)."),
             _ => KeyRange.Single(key),
