@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Etcdserverpb;
+using EtcdPS.Engine.Keys;
 using Grpc.Net.Client;
 
 namespace EtcdPS.Benchmarks;
@@ -39,6 +40,8 @@ public static class Program
                         var (keys, bytes) = args[2] switch
                         {
                             "engine-full" => await reads.EngineFullAsync(),
+                            // The alternative windows replaced: limit paging, every page running to the end of the range.
+                            "engine-limit" => await reads.EngineFullAsync(RangePaging.Default with { Windowed = false }),
                             "engine-keys" => await reads.EngineKeysOnlyAsync(),
                             "engine-count" => await reads.EngineCountAsync(),
                             "raw-single" => await reads.RawSingleAsync(),
@@ -46,7 +49,8 @@ public static class Program
                             "raw-paged" => await reads.RawPagedAsync(args.Length > 3 ? int.Parse(args[3]) : 10_000),
                             _ => throw new ArgumentException("unknown read " + args[2]),
                         };
-                        Console.WriteLine($"{args[2]}: {keys} keys, {bytes / 1e6:N1} MB value bytes, {watch.Elapsed.TotalSeconds:N3} s");
+                        var counted = reads.LastReader is { } r ? $", {r.RangeRequests} requests, etcd counted {r.KeysCounted} keys" : string.Empty;
+                        Console.WriteLine($"{args[2]}: {keys} keys, {bytes / 1e6:N1} MB value bytes, {watch.Elapsed.TotalSeconds:N3} s{counted}");
                     }
                 }
 
