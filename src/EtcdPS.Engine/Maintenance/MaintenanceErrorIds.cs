@@ -9,6 +9,7 @@ public static class EtcdMaintenanceErrorIds
     public const string SnapshotChecksumMismatch = "EtcdSnapshotChecksumMismatch";
     public const string SnapshotFailed = "EtcdSnapshotFailed";
     public const string KubernetesWriteNeedsForce = "EtcdKubernetesWriteNeedsForce";
+    public const string ConfirmationRequired = "EtcdConfirmationRequired";
     public const string LeaseNotFound = "EtcdLeaseNotFound";
     public const string NothingToCompact = "EtcdNothingToCompact";
     public const string EndpointNotMember = "EtcdEndpointNotMember";

@@ -9,11 +9,12 @@ namespace EtcdPS.Commands.Keys;
 /// <para type="description">-ExpectedModRevision makes the write a transaction that succeeds only while the key's ModRevision is
 /// still that value, the way the API server refuses writes based on stale data (ErrorId EtcdStaleWrite otherwise).
 /// -ExpectedVersion 0 creates the key only if it does not exist. Under the Kubernetes prefixes the write warns that it bypasses
-/// the API server and needs -Force (or an interactive confirmation). -PassThru returns the previous value, so a mistake can be
-/// undone by piping it back into Set-EtcdKey.</para>
+/// the API server and needs -Force (or an interactive "yes"). -PassThru returns the previous value, so a mistake can be
+/// undone by piping it back into Set-EtcdKey; when the write created the key, it returns an EtcdCreatedKey instead, which
+/// undoes the write when piped to Remove-EtcdKey.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "EtcdKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(EtcdKeyValue))]
+[OutputType(typeof(EtcdKeyValue), typeof(EtcdCreatedKey))]
 public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
 {
     /// <summary>The value as text (written as UTF-8).</summary>
@@ -64,8 +65,14 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
                 ExpectedModRevision = ExpectedModRevision >= 0 ? ExpectedModRevision : null,
                 ExpectedVersion = ExpectedVersion >= 0 ? ExpectedVersion : null,
             };
-            await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),
-                result => $"'{Key}' written at revision {result.Revision}.").ConfigureAwait(false);
+            var result = await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),
+                done => $"'{Key}' written at revision {done.Revision}.").ConfigureAwait(false);
+            if (PassThru && result is { Previous.Count: 0 })
+            {
+                // The write created the key: what undoes it is a delete, guarded by the revision that created it.
+                await WriteObjectAsync(new EtcdCreatedKey { Key = ValueKinds.KeyToText(key), RawKey = key, ExpectedModRevision = result.Revision })
+                    .ConfigureAwait(false);
+            }
         }
     }
 }
