@@ -24,6 +24,33 @@ public static class Program
                 }
 
                 return 0;
+            case "revisions":
+                // revisions <endpoint> <count> <keys>: <count> single puts (one revision each) over <keys> keys under /noise/.
+                using (var channel = GrpcChannel.ForAddress(args[1]))
+                {
+                    var kv = new KV.KVClient(channel);
+                    var count = int.Parse(args[2]);
+                    var keys = int.Parse(args[3]);
+                    var pending = new List<Task>();
+                    for (var i = 0; i < count; i++)
+                    {
+                        pending.Add(kv.PutAsync(new PutRequest
+                        {
+                            Key = Google.Protobuf.ByteString.CopyFromUtf8($"/noise/k{i % keys:D5}"),
+                            Value = Google.Protobuf.ByteString.CopyFromUtf8($"v{i}"),
+                        }).ResponseAsync);
+                        if (pending.Count == 64)
+                        {
+                            await Task.WhenAll(pending);
+                            pending.Clear();
+                        }
+                    }
+
+                    await Task.WhenAll(pending);
+                    Console.Error.WriteLine($"wrote {count:N0} revisions over {keys:N0} keys");
+                }
+
+                return 0;
             case "once":
                 using (var reads = new KeyReads(args[1], "/registry/"))
                 {
