@@ -59,5 +59,5 @@ measure "EtcdPS engine, windowed pages" $BENCH once "$EP" engine-full
 measure "EtcdPS engine, limit paging (before)" $BENCH once "$EP" engine-limit
 measure "EtcdPS engine, -KeysOnly" $BENCH once "$EP" engine-keys
 measure "pwsh Get-EtcdKey | Measure-Object" dotnet pwsh -NoProfile -c "Import-Module $ROOT/module/EtcdPS.psd1; Connect-Etcd $EP; \$w=[Diagnostics.Stopwatch]::StartNew(); \$n=(Get-EtcdKey /registry/ -Prefix | Measure-Object).Count; \"\$n keys in \$(\$w.Elapsed.TotalSeconds) s\""
-measure "etcdctl get --prefix -w json" bash -c "ETCDCTL_API=3 '$ETCDCTL' --endpoints $EP get /registry/ --prefix -w json | wc -c | sed 's/$/ bytes of JSON, all keys/'"
-measure "etcdctl get --prefix --keys-only" bash -c "ETCDCTL_API=3 '$ETCDCTL' --endpoints $EP get /registry/ --prefix --keys-only | wc -l | sed 's/$/ lines, keys/'"
+measure "etcdctl get --prefix -w json" bash -c "ETCDCTL_API=3 '$ETCDCTL' --endpoints $EP --command-timeout=600s get /registry/ --prefix -w json | wc -c | sed 's/$/ bytes of JSON, all keys/'"
+measure "etcdctl get --prefix --keys-only" bash -c "ETCDCTL_API=3 '$ETCDCTL' --endpoints $EP --command-timeout=600s get /registry/ --prefix --keys-only | wc -l | sed 's/$/ lines, keys/'"
