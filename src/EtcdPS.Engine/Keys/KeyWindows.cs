@@ -68,6 +68,28 @@ internal sealed class KeyWindows
     }
 
     /// <summary>
+    /// The end of the path level a window has run out of: the directory ('/'-separated) that <paramref name="start"/>
+    /// shares with the last key read, <paramref name="level"/> levels up (1: that directory itself). An empty window
+    /// means the keys of that directory are done, so the next window may run to its end (or its parent's, after
+    /// another empty one) instead of growing a few times per request from the density of deep keys. Null when there is
+    /// no such level: the window may run to the end of the range.
+    /// </summary>
+    public static byte[]? LevelEnd(ReadOnlySpan<byte> start, ReadOnlySpan<byte> lastKey, int level)
+    {
+        var shared = start[..start.CommonPrefixLength(lastKey)];
+        for (var i = shared.Length - 1; i >= 0; i--)
+        {
+            if (shared[i] == (byte)'/' && --level == 0)
+            {
+                var end = KeyRange.PrefixEnd(shared[..(i + 1)]);
+                return KeyRange.IsToTheEnd(end) ? null : end;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Where a window after an empty one should be measured from: an end we cut can hold a byte past the values seen at
     /// a position (obj-09: then nothing, as the hundreds go on at obj-1); that position has run out, so continue from
     /// the next value of the one before it.

@@ -62,6 +62,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
     private readonly RangePaging _paging = paging ?? RangePaging.Default;
     private (byte[] Low, byte[] High, long Keys)? _density;
     private int _emptyWindows;
+    private byte[]? _lastKey;
     private int _requests;
 
     /// <summary>Range requests made by this reader.</summary>
@@ -200,6 +201,11 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
     private Window? NextWindow(KeyWindows windows, Window window, RangeResponse page, int limit)
     {
         var kvs = page.Kvs;
+        if (kvs.Count > 0)
+        {
+            _lastKey = kvs[^1].Key.ToByteArray();
+        }
+
         var reachesRangeEnd = ReferenceEquals(window.End, query.Range.End) || window.End.AsSpan().SequenceEqual(query.Range.End);
         // The first answer counted the whole range at the pinned revision: what is left after the keys read so far is
         // known, and when it fits a page the rest of the range is one request that etcd counts cheaply.
@@ -274,6 +280,22 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         var target = limit * _paging.WindowFill * Math.Pow(8, _emptyWindows - 1);
         var from = windows.Normalize(window.End);
         var wider = windows.End(from, low, high, keys, target, query.Range);
+        // ... and after a second empty one, at least to the end of the directory the last keys were in, one level
+        // further up per empty window after that:
+        // leaving /registry/configmaps/ for /registry/deployments/ then takes one or two requests, not dozens.
+        if (_lastKey is not null && _emptyWindows >= 2 && !ReferenceEquals(wider, query.Range.End))
+        {
+            var level = KeyWindows.LevelEnd(window.End, _lastKey, _emptyWindows - 1);
+            if (level is null || query.Range.IsPastEnd(level))
+            {
+                wider = query.Range.End;
+            }
+            else if (level.AsSpan().SequenceCompareTo(wider) > 0)
+            {
+                wider = level;
+            }
+        }
+
         if (!ReferenceEquals(wider, query.Range.End) && wider.AsSpan().SequenceCompareTo(window.End) <= 0)
         {
             wider = query.Range.End;
