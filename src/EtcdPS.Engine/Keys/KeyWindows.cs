@@ -14,7 +14,7 @@ namespace EtcdPS.Engine.Keys;
 /// past values not read yet (obj-1999 goes on to obj-2000, not obj-10000). Positions start at the common prefix of the
 /// reference interval, so keys that differ only after byte 200 are measured where they differ. An overshooting window
 /// costs etcd a count of that window, one that falls short only a request: the estimates lean short. A window that
-/// comes back empty makes the next one 64 times wider; one that comes back overfull (etcd says how many keys it holds)
+/// comes back empty makes the next one wider (the reader then escapes path levels); one that comes back overfull (etcd says how many keys it holds)
 /// is finished in the same window when the rest fits a page.
 /// </para>
 /// </summary>
