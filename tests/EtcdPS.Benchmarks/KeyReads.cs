@@ -31,8 +31,12 @@ internal sealed class KeyReads(string endpoint, string prefix) : IDisposable
             bytes += kv.Size;
         }
 
+        LastReader = reader;
         return (keys, bytes);
     }
+
+    /// <summary>The reader of the last engine listing: its requests and the keys etcd counted for them.</summary>
+    public RevisionPinnedRangeReader? LastReader { get; private set; }
 
     public async Task<(long, long)> EngineKeysOnlyAsync()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Etcdserverpb;
+using EtcdPS.Engine.Keys;
 using Grpc.Net.Client;
 
 namespace EtcdPS.Benchmarks;
@@ -23,6 +24,33 @@ public static class Program
                 }
 
                 return 0;
+            case "revisions":
+                // revisions <endpoint> <count> <keys>: <count> single puts (one revision each) over <keys> keys under /noise/.
+                using (var channel = GrpcChannel.ForAddress(args[1]))
+                {
+                    var kv = new KV.KVClient(channel);
+                    var count = int.Parse(args[2]);
+                    var keys = int.Parse(args[3]);
+                    var pending = new List<Task>();
+                    for (var i = 0; i < count; i++)
+                    {
+                        pending.Add(kv.PutAsync(new PutRequest
+                        {
+                            Key = Google.Protobuf.ByteString.CopyFromUtf8($"/noise/k{i % keys:D5}"),
+                            Value = Google.Protobuf.ByteString.CopyFromUtf8($"v{i}"),
+                        }).ResponseAsync);
+                        if (pending.Count == 64)
+                        {
+                            await Task.WhenAll(pending);
+                            pending.Clear();
+                        }
+                    }
+
+                    await Task.WhenAll(pending);
+                    Console.Error.WriteLine($"wrote {count:N0} revisions over {keys:N0} keys");
+                }
+
+                return 0;
             case "once":
                 using (var reads = new KeyReads(args[1], "/registry/"))
                 {
@@ -39,6 +67,8 @@ public static class Program
                         var (keys, bytes) = args[2] switch
                         {
                             "engine-full" => await reads.EngineFullAsync(),
+                            // The alternative windows replaced: limit paging, every page running to the end of the range.
+                            "engine-limit" => await reads.EngineFullAsync(RangePaging.Default with { Windowed = false }),
                             "engine-keys" => await reads.EngineKeysOnlyAsync(),
                             "engine-count" => await reads.EngineCountAsync(),
                             "raw-single" => await reads.RawSingleAsync(),
@@ -46,7 +76,8 @@ public static class Program
                             "raw-paged" => await reads.RawPagedAsync(args.Length > 3 ? int.Parse(args[3]) : 10_000),
                             _ => throw new ArgumentException("unknown read " + args[2]),
                         };
-                        Console.WriteLine($"{args[2]}: {keys} keys, {bytes / 1e6:N1} MB value bytes, {watch.Elapsed.TotalSeconds:N3} s");
+                        var counted = reads.LastReader is { } r ? $", {r.RangeRequests} requests, etcd counted {r.KeysCounted} keys" : string.Empty;
+                        Console.WriteLine($"{args[2]}: {keys} keys, {bytes / 1e6:N1} MB value bytes, {watch.Elapsed.TotalSeconds:N3} s{counted}");
                     }
                 }
 

@@ -47,7 +47,7 @@ Describe 'Guarded writes' {
         [pscustomobject]@{ Key = '/pester/w/pipe/1' }, [pscustomobject]@{ Key = '/pester/w/pipe/2' } | Remove-EtcdKey -WhatIf
         Remove-EtcdKey /pester/w/pipe/ -Prefix -WhatIf
         Get-Listing | Should -Be $before
-        $gone = Remove-EtcdKey /pester/w/pipe/ -Prefix -PassThru
+        $gone = Remove-EtcdKey /pester/w/pipe/ -Prefix -PassThru -Confirm:$false
         $gone.Key | Should -Be @('/pester/w/pipe/1', '/pester/w/pipe/2', '/pester/w/pipe/3')
         $gone.Value | Should -Be @('v1', 'v2', 'v3')
     }

@@ -15,6 +15,7 @@ internal static class KeyCompletionSource
 {
     private const int PageSize = 256;
     private const int MaxRoundTrips = 12;
+    private const int MaxEmptyWindows = 64;
 
     public static async Task<IReadOnlyList<string>> CompleteAsync(EtcdConnection connection, string typed, int maxResults,
         CancellationToken cancellation)
@@ -23,12 +24,20 @@ internal static class KeyCompletionSource
         var end = KeyRange.PrefixEnd(prefix);
         var start = prefix.Length == 0 ? [0] : prefix;
         var results = new List<string>();
-        for (var trip = 0; trip < MaxRoundTrips && results.Count < maxResults; trip++)
+        for (int trip = 0, empty = 0; trip < MaxRoundTrips && empty < MaxEmptyWindows && results.Count < maxResults; trip++)
         {
+            // A limited range makes etcd (up to 3.6) count every key up to its end: bound each request to the children
+            // that share the next byte (etcd counts those only), and move to the next byte when that window is empty.
+            var window = start.Length > prefix.Length ? KeyRange.PrefixEnd(start.AsSpan(0, prefix.Length + 1)) : end;
+            if (KeyRange.IsToTheEnd(window) || (!KeyRange.IsToTheEnd(end) && window.AsSpan().SequenceCompareTo(end) > 0))
+            {
+                window = end;
+            }
+
             var request = new RangeRequest
             {
                 Key = ByteString.CopyFrom(start),
-                RangeEnd = ByteString.CopyFrom(end),
+                RangeEnd = ByteString.CopyFrom(window),
                 KeysOnly = true,
                 Serializable = true,
                 Limit = PageSize,
@@ -51,7 +60,25 @@ internal static class KeyCompletionSource
                 }
             }
 
-            if (!response.More || lastChild is null)
+            if (lastChild is null && !response.More)
+            {
+                if (ReferenceEquals(window, end) || window.AsSpan().SequenceEqual(end))
+                {
+                    break;
+                }
+
+                start = window;
+                trip--;
+                empty++;
+                continue;
+            }
+
+            if (lastChild is null)
+            {
+                break;
+            }
+
+            if (!response.More && (ReferenceEquals(window, end) || window.AsSpan().SequenceEqual(end)))
             {
                 break;
             }

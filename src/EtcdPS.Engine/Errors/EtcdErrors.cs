@@ -24,6 +24,7 @@ public static class EtcdErrorIds
     public const string NoSpace = "EtcdNoSpace";
     public const string StaleWrite = "EtcdStaleWrite";
     public const string KeyExists = "EtcdKeyExists";
+    public const string ConfirmationRequired = "EtcdConfirmationRequired";
     public const string KubernetesWriteNeedsForce = "EtcdKubernetesWriteNeedsForce";
     public const string FileExists = "EtcdFileExists";
     public const string SnapshotChecksumMismatch = "EtcdSnapshotChecksumMismatch";

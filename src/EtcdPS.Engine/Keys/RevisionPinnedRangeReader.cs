@@ -20,6 +20,13 @@ internal sealed record RangePaging
     public int PerKeyOverheadBytes { get; init; } = 160;
     public int MinPageLimit { get; init; } = 100;
     public int MaxPageLimit { get; init; } = 200_000;
+    /// <summary>
+    /// Bound every request after the first by a window end (<see cref="KeyWindows"/>), so that etcd counts only the
+    /// window; false pages with limits alone (etcd counts the rest of the range for every page: quadratic).
+    /// </summary>
+    public bool Windowed { get; init; } = true;
+    /// <summary>How full of the page limit a window aims to be: below 1 so that most windows come back whole.</summary>
+    public double WindowFill { get; init; } = 0.75;
 
     public static RangePaging Default { get; } = new();
 
@@ -43,15 +50,19 @@ internal readonly record struct RangeProgress(long Keys, long Bytes, long? Total
 /// Reads a key range as a stream of pages, every page at ONE revision: the first page's header revision, or the
 /// revision asked for. Pinning makes the listing the exact snapshot at that revision even while the cluster
 /// writes (a key written after it is never seen, a key deleted after it is still listed). Pages are sized by
-/// bytes, not by a fixed key count: etcd scans the whole rest of the range for every page (to count it), so small
-/// pages make a big listing quadratic, and huge pages cost memory and hit message limits. The next page starts at
-/// the last key + "\0". At most two pages are held: the one being consumed and the next one, which is fetched
+/// bytes (huge pages cost memory and hit message limits), and every request after the first is bounded by a window
+/// end (<see cref="KeyWindows"/>): etcd up to 3.6 counts every key up to a limited request's range end, so pages
+/// that all run to the end of the range make a big listing quadratic in etcd's CPU, while windows make it linear.
+/// The next page starts at the last key + "\0", or at the end of a window that came back whole. At most two pages are held: the one being consumed and the next one, which is fetched
 /// only once the consumer has taken the first key of the current page (so <c>Select-Object -First 1</c> costs
 /// one request). Cancellation aborts the call in flight.
 /// </summary>
 internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQuery query, RangePaging? paging = null)
 {
     private readonly RangePaging _paging = paging ?? RangePaging.Default;
+    private (byte[] Low, byte[] High, long Keys)? _density;
+    private int _emptyWindows;
+    private byte[]? _lastKey;
     private int _requests;
 
     /// <summary>Range requests made by this reader.</summary>
@@ -68,6 +79,12 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
 
     /// <summary>Key and value bytes received so far.</summary>
     public long BytesRead { get; private set; }
+
+    /// <summary>
+    /// The keys etcd counted to answer this reader's page requests (the sum of their <c>count</c>): about what it
+    /// read when windows bound the requests, and far more (the rest of the range, every page) when they do not.
+    /// </summary>
+    public long KeysCounted { get; private set; }
 
     /// <summary>Called after each page arrives.</summary>
     public Action<RangeProgress>? Progress { get; init; }
@@ -90,7 +107,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         if (!query.IsKeyOrdered)
         {
             // etcd sorts by anything but the key only over the whole range: one request, sorted and limited there.
-            var sorted = await FetchAsync(query.Range.Start, query.Limit, cancellation, sort: true).ConfigureAwait(false);
+            var sorted = await FetchAsync(new Window(query.Range.Start, query.Range.End, query.Limit), cancellation, sort: true).ConfigureAwait(false);
             foreach (var kv in sorted.Kvs)
             {
                 yield return kv;
@@ -102,9 +119,13 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         using var prefetchCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         Task<RangeResponse>? next = null;
         long yielded = 0;
+        var windows = new KeyWindows();
         try
         {
-            var page = await FetchAsync(query.Range.Start, PageLimit(_paging.FirstPageLimit, yielded), cancellation).ConfigureAwait(false);
+            // The first request spans the whole range (etcd counts it once: that count is the progress total); every
+            // later one is bounded by a window end, so etcd counts only that window.
+            var window = new Window(query.Range.Start, query.Range.End, PageLimit(_paging.FirstPageLimit, yielded));
+            var page = await FetchAsync(window, cancellation).ConfigureAwait(false);
             while (true)
             {
                 var kvs = page.Kvs;
@@ -112,19 +133,23 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
                 foreach (var kv in kvs)
                 {
                     pageBytes += kv.Key.Length + kv.Value.Length;
+                    if (_paging.Windowed)
+                    {
+                        windows.Learn(kv.Key.Span);
+                    }
                 }
 
                 // Without filters the page holds only keys that will be yielded, so the limit may already be reached.
                 var limitReached = query.Limit > 0 && !query.HasRevisionFilter && yielded + kvs.Count >= query.Limit;
-                var hasNext = page.More && kvs.Count > 0 && !limitReached;
-                var nextStart = hasNext ? KeyRange.After(kvs[^1].Key.Span) : null;
-                var nextLimit = hasNext ? _paging.NextLimit(kvs.Count, pageBytes) : 0;
+                // An empty window says nothing about sizes: keep the page limit it had.
+                var nextLimit = kvs.Count == 0 ? (int)window.Limit : _paging.NextLimit(kvs.Count, pageBytes);
+                var following = limitReached ? null : NextWindow(windows, window, page, nextLimit);
                 for (var i = 0; i < kvs.Count; i++)
                 {
-                    if (i == 1 && hasNext)
+                    if (i == 1 && following is not null)
                     {
                         // The consumer came back for a second key: it is not stopping after one, so fetch ahead.
-                        next = FetchAsync(nextStart!, PageLimit(nextLimit, yielded + kvs.Count), prefetchCancel.Token);
+                        next = FetchAsync(following with { Limit = PageLimit(following.Limit, yielded + kvs.Count) }, prefetchCancel.Token);
                     }
 
                     var kv = kvs[i];
@@ -141,13 +166,14 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
                     }
                 }
 
-                if (!hasNext)
+                if (following is null)
                 {
                     yield break;
                 }
 
-                var pending = next ?? FetchAsync(nextStart!, PageLimit(nextLimit, yielded), cancellation);
+                var pending = next ?? FetchAsync(following with { Limit = PageLimit(following.Limit, yielded) }, cancellation);
                 next = null;
+                window = following;
                 page = await pending.ConfigureAwait(false);
             }
         }
@@ -166,6 +192,116 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
                 }
             }
         }
+    }
+
+    /// <summary>One request: keys in [Start, End) at the pinned revision, at most Limit of them.</summary>
+    private sealed record Window(byte[] Start, byte[] End, long Limit);
+
+    /// <summary>What to ask for after <paramref name="page"/>, the answer to <paramref name="window"/>; null when the range is done.</summary>
+    private Window? NextWindow(KeyWindows windows, Window window, RangeResponse page, int limit)
+    {
+        var kvs = page.Kvs;
+        if (kvs.Count > 0)
+        {
+            _lastKey = kvs[^1].Key.ToByteArray();
+        }
+
+        var reachesRangeEnd = ReferenceEquals(window.End, query.Range.End) || window.End.AsSpan().SequenceEqual(query.Range.End);
+        // The first answer counted the whole range at the pinned revision: what is left after the keys read so far is
+        // known, and when it fits a page the rest of the range is one request that etcd counts cheaply.
+        var rest = Total is { } total ? total - KeysRead : long.MaxValue;
+        if (_paging.Windowed && rest <= 0)
+        {
+            return null;
+        }
+
+        if (page.More && kvs.Count > 0)
+        {
+            // The window held more than the page: go on after the last key.
+            var start = KeyRange.After(kvs[^1].Key.Span);
+            if (!_paging.Windowed || rest <= limit)
+            {
+                return new Window(start, query.Range.End, limit);
+            }
+
+            // etcd's count says exactly how many keys are left in this window: finish it when they fit a page,
+            // otherwise cut a narrower window from the density of the keys just read.
+            var left = page.Count - kvs.Count;
+            if (!reachesRangeEnd && left <= limit)
+            {
+                return new Window(start, window.End, limit);
+            }
+
+            _emptyWindows = 0;
+            _density = kvs.Count >= 2 ? (kvs[0].Key.ToByteArray(), kvs[^1].Key.ToByteArray(), kvs.Count - 1) : _density;
+            var end = kvs.Count >= 2
+                ? windows.End(start, kvs[0].Key.Span, kvs[^1].Key.Span, kvs.Count - 1, limit * _paging.WindowFill, query.Range)
+                : windows.End(start, window.Start, kvs[^1].Key.Span, kvs.Count, limit * _paging.WindowFill, query.Range);
+            if (!reachesRangeEnd)
+            {
+                // etcd said how many keys are left in this window: a window cut from that density shrinks for sure,
+                // where the keys just read may predict one as wide as this (every request would count the rest again).
+                var fromLeft = windows.End(start, start, window.End, left, limit * _paging.WindowFill, query.Range);
+                if (fromLeft.AsSpan().SequenceCompareTo(end) < 0)
+                {
+                    end = fromLeft;
+                }
+
+                if (end.AsSpan().SequenceCompareTo(window.End) > 0)
+                {
+                    end = window.End;
+                }
+            }
+
+            return new Window(start, end, limit);
+        }
+
+        if (reachesRangeEnd || !_paging.Windowed)
+        {
+            return null;
+        }
+
+        if (rest <= limit)
+        {
+            return new Window(window.End, query.Range.End, limit);
+        }
+
+        if (page.Count > 0)
+        {
+            // The whole window came back: the next one starts at its end, as wide as its density suggests.
+            _emptyWindows = 0;
+            _density = (window.Start, window.End, page.Count);
+            return new Window(window.End, windows.End(window.End, window.Start, window.End, page.Count, limit * _paging.WindowFill, query.Range), limit);
+        }
+
+        // An empty window: measure from past the values it ran out of, at the last density seen, wider each time.
+        _emptyWindows++;
+        var (low, high, keys) = _density ?? (window.Start, window.End, 0);
+        var target = limit * _paging.WindowFill * Math.Pow(8, _emptyWindows - 1);
+        var from = windows.Normalize(window.End);
+        var wider = windows.End(from, low, high, keys, target, query.Range);
+        // ... and after a second empty one, at least to the end of the directory the last keys were in, one level
+        // further up per empty window after that:
+        // leaving /registry/configmaps/ for /registry/deployments/ then takes one or two requests, not dozens.
+        if (_lastKey is not null && _emptyWindows >= 2 && !ReferenceEquals(wider, query.Range.End))
+        {
+            var level = KeyWindows.LevelEnd(window.End, _lastKey, _emptyWindows - 1);
+            if (level is null || query.Range.IsPastEnd(level))
+            {
+                wider = query.Range.End;
+            }
+            else if (level.AsSpan().SequenceCompareTo(wider) > 0)
+            {
+                wider = level;
+            }
+        }
+
+        if (!ReferenceEquals(wider, query.Range.End) && wider.AsSpan().SequenceCompareTo(window.End) <= 0)
+        {
+            wider = query.Range.End;
+        }
+
+        return new Window(window.End, wider, limit);
     }
 
     /// <summary>How many keys the range holds at the revision, with a count-only range (no keys or values sent).</summary>
@@ -238,14 +374,14 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         return Math.Max(1, Math.Min(pageLimit, query.Limit - alreadyYielded));
     }
 
-    private async Task<RangeResponse> FetchAsync(byte[] start, long limit, CancellationToken cancellation, bool sort = false)
+    private async Task<RangeResponse> FetchAsync(Window window, CancellationToken cancellation, bool sort = false)
     {
         var request = new RangeRequest
         {
-            Key = UnsafeByteOperations.UnsafeWrap(start),
-            RangeEnd = UnsafeByteOperations.UnsafeWrap(query.Range.End),
+            Key = UnsafeByteOperations.UnsafeWrap(window.Start),
+            RangeEnd = UnsafeByteOperations.UnsafeWrap(window.End),
             Revision = Revision,
-            Limit = limit,
+            Limit = window.Limit,
             KeysOnly = query.KeysOnly,
             Serializable = query.Serializable,
         };
@@ -261,6 +397,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
 
         var response = await CallAsync(request, cancellation).ConfigureAwait(false);
         Total ??= response.Count;
+        KeysCounted += response.Count;
         KeysRead += response.Kvs.Count;
         foreach (var kv in response.Kvs)
         {

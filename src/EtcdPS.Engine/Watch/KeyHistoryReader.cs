@@ -16,7 +16,8 @@ internal enum KeyHistoryEnd
 /// <summary>
 /// Every stored version of one key, newest first. Versions of one life of the key are found by reading at
 /// ModRevision - 1, which gives the previous version. Range reads cannot tell when a key was deleted, so the
-/// deletion revisions come from one watch replaying the key's retained history; at each creation the history continues with the latest deletion before it, then the version
+/// deletion revisions come from one watch over the key's retained history (for a deleted key, the key and one
+/// neighbour: <see cref="KeyDeletionScan"/>), never a replay of the keyspace; at each creation the history continues with the latest deletion before it, then the version
 /// that deletion removed (read at deletion - 1), and so on down to the first creation or the compaction horizon.
 /// </summary>
 internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
@@ -127,24 +128,32 @@ internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
 
     private async Task<List<long>> DeletionsAsync(Mvccpb.KeyValue? now, long current, CancellationToken cancellation)
     {
-        // The watch must know where to end without progress notifications (unreliable before etcd's fix of issue
-        // #15220): a key that exists ends at its own current ModRevision; for a deleted key, whose last deletion is
-        // unknown, the whole keyspace is replayed up to the current revision, which always carries an event.
+        if (now is null)
+        {
+            // A deleted key: its last deletion is unknown, so the watch needs a proof that it has caught up with the
+            // current revision (KeyDeletionScan explains it). It watches the key and one neighbour, never the keyspace.
+            var scan = new KeyDeletionScan(connection, _key, key);
+            var found = await scan.DeletionsAsync(current, cancellation).ConfigureAwait(false);
+            CompactRevision = scan.CompactRevision;
+            return found;
+        }
+
+        // A key that exists ends the watch with its own current version: the event at its ModRevision.
         var deletions = new List<long>();
         var start = 1L;
         while (true)
         {
             var watcher = new ResumingWatcher(connection, new WatchOptions
             {
-                Range = now is null ? KeyRange.All : KeyRange.Single(_key.ToByteArray()),
+                Range = KeyRange.Single(_key.ToByteArray()),
                 StartRevision = start,
-                StopAtRevision = now?.ModRevision ?? current,
+                StopAtRevision = now.ModRevision,
             });
             try
             {
                 await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
                 {
-                    if (e.Type == EtcdWatchEventType.Delete && e.ModRevision <= current && e.RawKey.AsSpan().SequenceEqual(_key.Span))
+                    if (e.Type == EtcdWatchEventType.Delete && e.ModRevision <= current)
                     {
                         deletions.Add(e.ModRevision);
                     }

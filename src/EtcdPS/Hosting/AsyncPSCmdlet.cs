@@ -165,6 +165,17 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         return true;
     });
 
+    /// <summary>Asks a yes/no question at the host with the given default answer; true for yes.</summary>
+    protected Task<bool> AskYesNoAsync(string caption, string question, bool defaultYes) => Post(() =>
+    {
+        var choices = new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.ChoiceDescription>
+        {
+            new("&Yes", "Go on."),
+            new("&No", "Change nothing."),
+        };
+        return Host.UI.PromptForChoice(caption, question, choices, defaultYes ? 0 : 1) == 0;
+    });
+
     /// <summary>Resolves a PowerShell path (relative, ~, PSDrive) to a file system path on the pipeline thread, which owns the session state.</summary>
     protected Task<string> ResolvePathAsync(string path) => Post(() => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 

@@ -9,7 +9,8 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
     public void Set_writes_text_and_raw_values_and_passthru_returns_the_previous_value()
     {
         Connect();
-        Assert.Empty(_pwsh.Run("Set-EtcdKey /kw/set/a first -PassThru"));
+        // A create has no previous value: -PassThru returns the delete that undoes it (KeyDeleteTests).
+        Assert.Equal("EtcdPS.EtcdCreatedKey", Assert.Single(_pwsh.Run("Set-EtcdKey /kw/set/a first -PassThru")).BaseObject.GetType().FullName);
         var previous = Assert.Single(_pwsh.Run("Set-EtcdKey /kw/set/a second -PassThru"));
         Assert.Equal("EtcdPS.EtcdKeyValue", previous.BaseObject.GetType().FullName);
         Assert.Equal("first", previous.Properties["Value"].Value);
@@ -105,7 +106,7 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
         }
 
         _raw.Put("/kw/rangeX", "outside");
-        var removed = _pwsh.Run("Remove-EtcdKey /kw/range/ -Prefix -PassThru");
+        var removed = _pwsh.Run("Remove-EtcdKey /kw/range/ -Prefix -PassThru -Confirm:$false");
         Assert.Equal(["/kw/range/0", "/kw/range/1", "/kw/range/2", "/kw/range/3"], removed.Select(r => (string)r.Properties["Key"].Value));
         Assert.Equal(["value-0", "value-1", "value-2", "value-3"], removed.Select(r => (string)r.Properties["Value"].Value));
         Assert.Equal(0, _raw.Count("/kw/range/"));
@@ -119,7 +120,7 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
         _raw.Put("/kw/pipe/a", "1");
         _raw.Put("/kw/pipe/b", "2");
         _raw.Put("/kw/pipe/c", "3");
-        _pwsh.Run("[pscustomobject]@{Key='/kw/pipe/a'}, [pscustomobject]@{Key='/kw/pipe/b'} | Remove-EtcdKey");
+        _pwsh.Run("[pscustomobject]@{Key='/kw/pipe/a'}, [pscustomobject]@{Key='/kw/pipe/b'} | Remove-EtcdKey | Out-Null");
         Assert.Equal(1, _raw.Count("/kw/pipe/"));
 
         var current = _raw.Get("/kw/pipe/c")!.ModRevision;

@@ -211,7 +211,9 @@ public sealed class RangeReaderTests(SingleEtcdFixture etcd) : IClassFixture<Sin
             }
         });
         Assert.InRange(seen, 15, 20);
-        Assert.InRange(reader.RangeRequests, 2, 3);
+        // Pages, the prefetch, and at most one window that came back empty (the first window after 10 keys cannot
+        // know that k010 follows k009): the read stops there.
+        Assert.InRange(reader.RangeRequests, 2, 4);
     }
 
     [Fact]

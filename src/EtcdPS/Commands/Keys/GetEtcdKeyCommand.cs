@@ -30,10 +30,14 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
     [Parameter(Mandatory = true, ParameterSetName = PrefixSet)]
     public SwitchParameter Prefix { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = RangeSet)]
+    [Parameter(ParameterSetName = RangeSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string? RangeEnd { get; set; }
+
+    [Parameter(ParameterSetName = RangeSet)]
+    [ValidateNotNullOrEmpty]
+    public byte[]? RawRangeEnd { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = FromKeySet)]
     public SwitchParameter FromKey { get; set; }

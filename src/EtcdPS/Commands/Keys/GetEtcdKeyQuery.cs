@@ -17,7 +17,9 @@ internal static class GetEtcdKeyQuery
         var range = c.ParameterSetName switch
         {
             GetEtcdKeyCommand.PrefixSet => KeyRange.Prefix(key),
-            GetEtcdKeyCommand.RangeSet => KeyRange.Between(key, KeyReadProgress.Utf8(c.RangeEnd)),
+            GetEtcdKeyCommand.RangeSet => KeyRange.Between(key, c.RawRangeEnd ?? (c.RangeEnd is { Length: > 0 } end
+                ? KeyReadProgress.Utf8(end)
+                : throw Invalid("A range needs its end: give -RangeEnd (text) or -RawRangeEnd (bytes)."))),
             GetEtcdKeyCommand.FromKeySet => KeyRange.FromKey(key),
             // Resolved against the keyspace (the CRDs) by the cmdlet, which replaces this range.
             GetEtcdKeyCommand.ResourceSet when key.Length > 0 => throw Invalid("-Key and -Resource name the keys two ways: give one of them."),

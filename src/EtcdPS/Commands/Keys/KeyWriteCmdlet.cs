@@ -30,6 +30,7 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
     public SwitchParameter PassThru { get; set; }
 
     private HashSet<string> _typed = [];
+    private bool? _confirm;
 
     /// <inheritdoc />
     protected override Task BeginProcessingAsync(CancellationToken cancellation)
@@ -37,6 +38,7 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
         // Only parameters typed on the command line are bound yet: they win over properties of piped objects,
         // so `$kv | Set-EtcdKey -Value new` writes "new", not the piped RawValue.
         _typed = [.. MyInvocation.BoundParameters.Keys];
+        _confirm = MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && confirm is SwitchParameter given ? given.IsPresent : null;
         return Task.CompletedTask;
     }
 
@@ -51,10 +53,13 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
 
     /// <summary>
     /// Asks whether to change [<paramref name="key"/>, <paramref name="rangeEnd"/>) (null: the key alone): warns under a
-    /// Kubernetes prefix, asks ShouldProcess with <paramref name="action"/>, then needs -Force or a person's "yes".
-    /// False when the change must not happen (a refused Kubernetes write has already been written as an error).
+    /// Kubernetes prefix, asks ShouldProcess with <paramref name="action"/>, then asks again, naming the action, where a
+    /// mistake costs most: a write under a Kubernetes prefix needs -Force or a person's "yes" (the default answer is No),
+    /// and a range delete (<paramref name="isRange"/>) asks like ConfirmImpact High unless -Force or -Confirm:$false.
+    /// A session where nobody can answer gets an error instead. False when the change must not happen (a refusal has
+    /// already been written as an error).
     /// </summary>
-    private protected async Task<bool> ApproveAsync(byte[] key, byte[]? rangeEnd, string action)
+    private protected async Task<bool> ApproveAsync(byte[] key, byte[]? rangeEnd, string action, bool isRange = false)
     {
         var kubernetes = KeyWriter.Touches(key, rangeEnd, KubernetesPrefix);
         if (kubernetes)
@@ -67,24 +72,39 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
             return false;
         }
 
-        if (kubernetes && !Force)
+        // -Confirm has asked already (ShouldProcess); -Confirm:$false or -Force say yes for a plain range.
+        var ask = kubernetes ? !Force : isRange && !Force && _confirm is null;
+        if (!ask)
         {
-            if (!KubernetesWriteGuard.IsInteractive(Host)
-                || !await ShouldContinueAsync($"{KubernetesWriteGuard.Question} ({Key})", "Kubernetes key").ConfigureAwait(false))
-            {
-                await WriteErrorAsync(KubernetesWriteGuard.NeedsForce(Key)).ConfigureAwait(false);
-                return false;
-            }
+            return true;
         }
 
-        return true;
+        if (!KubernetesWriteGuard.IsInteractive(Host))
+        {
+            await WriteErrorAsync(kubernetes ? KubernetesWriteGuard.NeedsForce(Key) : KubernetesWriteGuard.RangeNeedsConfirmation(Key, action))
+                .ConfigureAwait(false);
+            return false;
+        }
+
+        var question = kubernetes ? $"{action}: {KubernetesWriteGuard.Question}" : $"{action}?";
+        if (await AskYesNoAsync(MyInvocation.MyCommand.Name, question, defaultYes: !kubernetes).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        if (kubernetes)
+        {
+            await WriteErrorAsync(KubernetesWriteGuard.NeedsForce(Key)).ConfigureAwait(false);
+        }
+
+        return false;
     }
 
     /// <summary>
     /// Runs the write, says what it did, and outputs the previous values with -PassThru. A refused precondition is an
     /// error for this key only: the rest of a piped batch still goes on.
     /// </summary>
-    private protected async Task WriteAsync(Func<Task<KeyWriteResult>> write, Func<KeyWriteResult, string> describe)
+    private protected async Task<KeyWriteResult?> WriteAsync(Func<Task<KeyWriteResult>> write, Func<KeyWriteResult, string> describe)
     {
         try
         {
@@ -102,10 +122,13 @@ public abstract class KeyWriteCmdlet : EtcdCmdlet
                     await WriteObjectAsync(item).ConfigureAwait(false);
                 }
             }
+
+            return result;
         }
         catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.StaleWrite or EtcdErrorIds.KeyExists)
         {
             await WriteErrorAsync(ex).ConfigureAwait(false);
+            return null;
         }
     }
 }

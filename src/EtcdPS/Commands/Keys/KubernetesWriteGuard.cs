@@ -27,6 +27,11 @@ internal static class KubernetesWriteGuard
         return !nonInteractive && !Console.IsInputRedirected;
     }
 
+    public static EtcdException RangeNeedsConfirmation(string target, string action) => new(EtcdErrorIds.ConfirmationRequired,
+        EtcdErrorCategory.InvalidOperation,
+        $"Not confirmed: {action}. A range delete asks first, and nobody can answer in this session. Nothing was deleted.", target,
+        "Check the range with Get-EtcdKey -CountOnly (or -WhatIf), then add -Force or -Confirm:$false.");
+
     public static EtcdException NeedsForce(string target) => new(EtcdErrorIds.KubernetesWriteNeedsForce, EtcdErrorCategory.PermissionDenied,
         $"'{target}' is under a Kubernetes prefix; writing it directly bypasses the API server. Nothing was written.", target,
         "Use kubectl if you can. Otherwise add -Force (non-interactive sessions need it) after taking a snapshot.");

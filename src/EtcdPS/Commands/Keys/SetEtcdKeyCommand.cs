@@ -13,14 +13,15 @@ namespace EtcdPS.Commands.Keys;
 /// -ExpectedVersion 0 creates the key only if it does not exist. Under the Kubernetes prefixes the write warns that it bypasses
 /// the API server and needs -Force (or an interactive confirmation). -PassThru returns the previous value, so a mistake can be
 /// undone by piping it back into Set-EtcdKey: the piped object brings its Lease and an ExpectedModRevision (the revision
-/// of the write it undoes), so the undo keeps the lease and is refused (EtcdStaleWrite) when the key changed since.
+/// of the write it undoes), so the undo keeps the lease and is refused (EtcdStaleWrite) when the key changed since; when
+/// the write created the key, it returns an EtcdCreatedKey instead, which undoes the write when piped to Remove-EtcdKey.
 /// A KubernetesObject (ConvertFrom-EtcdValue, Get-EtcdKey -Decode), edited through its properties, is written encoded as the
 /// key holds it (protobuf, JSON, CBOR; encrypted again with -EncryptionConfig), always as a compare-and-swap on the ModRevision
 /// it was read at; -WhatIf lists the fields that would change. Under a Kubernetes resource path a value that is not a
 /// Kubernetes object is refused unless -Raw.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "EtcdKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(EtcdKeyValue))]
+[OutputType(typeof(EtcdKeyValue), typeof(EtcdCreatedKey))]
 public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
 {
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -100,8 +101,14 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
                 ExpectedModRevision = expectedModRevision >= 0 ? expectedModRevision : null,
                 ExpectedVersion = ExpectedVersion >= 0 ? ExpectedVersion : null,
             };
-            await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),
-                result => $"'{Key}' written at revision {result.Revision}.").ConfigureAwait(false);
+            var result = await WriteAsync(() => KeyWriter.PutAsync(connection, write, cancellation),
+                done => $"'{Key}' written at revision {done.Revision}.").ConfigureAwait(false);
+            if (PassThru && result is { Previous.Count: 0 })
+            {
+                // The write created the key: what undoes it is a delete, guarded by the revision that created it.
+                await WriteObjectAsync(new EtcdCreatedKey { Key = ValueKinds.KeyToText(key), RawKey = key, ExpectedModRevision = result.Revision })
+                    .ConfigureAwait(false);
+            }
         }
     }
 
