@@ -13,13 +13,26 @@ public sealed class EtcdKeyVersion
     /// <summary>The key.</summary>
     public string Key { get; init; } = string.Empty;
     /// <summary>The value of this version as text when it is text; null for deletions, binary and Kubernetes protobuf.</summary>
-    public string? Value { get; init; }
+    public string? Value { get => _value; init => _value = value; }
     /// <summary>The value's bytes (empty for a deletion).</summary>
-    public byte[] RawValue { get; init; } = [];
+    public byte[] RawValue { get => _rawValue; init => _rawValue = value; }
+
+    private string? _value;
+    private byte[] _rawValue = [];
+
+    /// <summary>Drops the clear value of a Secret whose diff was shown masked (see EtcdWatchEvent.DropClearValues).</summary>
+    internal void DropClearValues()
+    {
+        _size = Size;
+        _value = null;
+        _rawValue = null!;
+    }
     /// <summary>What the value is.</summary>
     public ValueKind ValueKind { get; init; }
     /// <summary>Size of the value in bytes.</summary>
-    public long Size => RawValue.LongLength;
+    public long Size => _size ?? RawValue.LongLength;
+
+    private long? _size;
     /// <summary>The revision that wrote this version (or deleted the key).</summary>
     public long ModRevision { get; init; }
     /// <summary>The revision that created this life of the key (0 for a deletion).</summary>

@@ -26,15 +26,20 @@ public sealed class EtcdWatchEvent
     /// <summary>The key's bytes.</summary>
     public byte[] RawKey { get; init; } = [];
     /// <summary>The new value as text when it is text; null for deletions, binary and Kubernetes protobuf values.</summary>
-    public string? Value { get; init; }
+    public string? Value { get => _value; init => _value = value; }
     /// <summary>The new value's bytes (empty for deletions).</summary>
-    public byte[] RawValue { get; init; } = [];
+    public byte[] RawValue { get => _rawValue; init => _rawValue = value; }
     /// <summary>What the new value is (text, JSON, Kubernetes protobuf, ...).</summary>
     public ValueKind ValueKind { get; init; }
     /// <summary>The value before the change as text, with -PrevKv; null otherwise.</summary>
-    public string? PrevValue { get; init; }
+    public string? PrevValue { get => _prevValue; init => _prevValue = value; }
     /// <summary>The value before the change, with -PrevKv; empty otherwise.</summary>
-    public byte[] PrevRawValue { get; init; } = [];
+    public byte[] PrevRawValue { get => _prevRawValue; init => _prevRawValue = value; }
+
+    private string? _value;
+    private byte[] _rawValue = [];
+    private string? _prevValue;
+    private byte[] _prevRawValue = [];
     /// <summary>The ModRevision the key had before the change, with -PrevKv; 0 otherwise.</summary>
     public long PrevModRevision { get; init; }
     /// <summary>The revision of this change (Kubernetes' resourceVersion after it).</summary>
@@ -50,7 +55,9 @@ public sealed class EtcdWatchEvent
     /// no-op write points at a client writing etcd directly or a controller rewriting unchanged objects); false when it
     /// changed them; null when not known (a deletion, a creation, or a watch without -PrevKv).
     /// </summary>
-    public bool? NoOp => Type == EtcdWatchEventType.Put && PrevModRevision > 0 ? RawValue.AsSpan().SequenceEqual(PrevRawValue) : null;
+    public bool? NoOp => _noOp ??= Type == EtcdWatchEventType.Put && PrevModRevision > 0 ? RawValue.AsSpan().SequenceEqual(PrevRawValue) : null;
+
+    private bool? _noOp;
     /// <summary>
     /// For a Put of a Kubernetes object: the field manager that made the write (kubelet, kube-controller-manager, an
     /// operator), from the managedFields entry it changed; read from the object's metadata when first asked for. Needs
@@ -62,6 +69,21 @@ public sealed class EtcdWatchEvent
         : null;
 
     private string? _manager;
+
+    /// <summary>
+    /// Drops the clear values of a Secret shown masked (decoded or diffed without -ShowSecret), so ConvertTo-Json,
+    /// Export-Clixml and Format-List cannot show them. NoOp and Manager are worked out first, from the clear bytes.
+    /// Null, not empty: piping the event into Set-EtcdKey fails instead of writing an empty Secret.
+    /// </summary>
+    internal void DropClearValues()
+    {
+        _ = NoOp;
+        _ = Manager;
+        _value = null;
+        _rawValue = null!;
+        _prevValue = null;
+        _prevRawValue = null!;
+    }
     /// <summary>True when this Put created the key.</summary>
     public bool IsCreate => Type == EtcdWatchEventType.Put && CreateRevision == ModRevision;
     /// <summary>The cluster revision in the header of the watch response that carried the event.</summary>

@@ -50,6 +50,7 @@ internal static class ValueDiff
             if (pending is not null)
             {
                 pending.Diff = Between(version, pending, options);
+                MaskSecret(pending, options);
                 yield return pending;
             }
 
@@ -59,7 +60,17 @@ internal static class ValueDiff
         if (pending is not null)
         {
             pending.Diff = Between(null, pending, options);
+            MaskSecret(pending, options);
             yield return pending;
+        }
+    }
+
+    /// <summary>A Secret's version shown with a masked diff keeps no clear value (ConvertTo-Json, Format-List).</summary>
+    private static void MaskSecret(EtcdKeyVersion version, DiffOptions options)
+    {
+        if (!options.ShowSecret && version.Resource == "secrets")
+        {
+            version.DropClearValues();
         }
     }
 

@@ -39,6 +39,7 @@ internal sealed class WatchEventDecoding(DecodeOptions? decode, DiffOptions? dif
         if (decode is null || kind is ValueKind.Empty or ValueKind.Text or ValueKind.Binary)
         {
             // Locks, leader keys and other plain values are not Kubernetes objects: passed through as they are.
+            MaskSecret(e);
             return null;
         }
 
@@ -51,6 +52,19 @@ internal sealed class WatchEventDecoding(DecodeOptions? decode, DiffOptions? dif
         {
             // JSON that is not a Kubernetes object passes through like text; anything else that fails is reported.
             return kind == ValueKind.Json ? null : ex;
+        }
+        finally
+        {
+            MaskSecret(e);
+        }
+    }
+
+    /// <summary>A Secret decoded or diffed without -ShowSecret keeps no clear value on the event.</summary>
+    private void MaskSecret(EtcdWatchEvent e)
+    {
+        if (e.Decoded is { SecretMasked: true } || (diff is { ShowSecret: false } && e.Resource == "secrets"))
+        {
+            e.DropClearValues();
         }
     }
 
