@@ -149,6 +149,12 @@ Describe 'A cluster that lost its quorum (2 of 3 members down)' {
     BeforeAll {
         $script:outage = Start-EtcdLab -Name pester-quorum -Members 3 -Seed None -Port 0
         Stop-EtcdLabMember -Lab pester-quorum -Member etcd-1, etcd-2 6>$null
+        # The member left alone notices the lost quorum only after an election timeout: wait until it reports no leader.
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        do {
+            Start-Sleep -Milliseconds 250
+            $leader = (Invoke-RestMethod -Method Post -Uri "$($script:outage.Endpoints[0])/v3/maintenance/status" -Body '{}' -TimeoutSec 2 -ErrorAction SilentlyContinue).leader
+        } until ((-not $leader -or $leader -eq '0') -or [DateTime]::UtcNow -gt $deadline)
     }
     AfterAll {
         Stop-EtcdLab -Name pester-quorum 6>$null

@@ -46,7 +46,7 @@ Describe 'Start-EtcdLab with one member and the Small seed' {
     It 'seeds <Count> keys under <Prefix>' -ForEach @(
         @{ Prefix = '/registry/namespaces/'; Count = 12 }
         @{ Prefix = '/registry/deployments/'; Count = 24 }
-        @{ Prefix = '/registry/replicasets/'; Count = 24 }
+        @{ Prefix = '/registry/replicasets/'; Count = 30 }   # 24, plus the two old ones of each of the 3 rolled-out deployments
         @{ Prefix = '/registry/pods/'; Count = 96 }
         @{ Prefix = '/registry/services/specs/'; Count = 25 }
         @{ Prefix = '/registry/services/endpoints/'; Count = 25 }

@@ -123,8 +123,9 @@ internal static class EtcdErrors
                 "Give a valid client certificate with -CertPath and -KeyPath, signed by a CA in etcd's --trusted-ca-file.", ex);
         }
 
-        if (InnermostMessage(ex).Contains("unexpected EOF or 0 bytes", StringComparison.Ordinal)
-            && (IsTlsFailure(ex) || detail.Contains("SSL connection could not be established", StringComparison.Ordinal)))
+        // The handshake's end depends on timing: EOF, a reset connection, or a frame that is no TLS record.
+        if ((InnermostMessage(ex).Contains("unexpected EOF or 0 bytes", StringComparison.Ordinal) && IsTlsFailure(ex))
+            || detail.Contains("SSL connection could not be established", StringComparison.Ordinal))
         {
             // A plain-http member answers a TLS hello with an HTTP/2 frame or by closing: no TLS at all there.
             return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,

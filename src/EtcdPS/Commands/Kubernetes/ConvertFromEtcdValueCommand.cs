@@ -37,6 +37,9 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
     [Alias("Type")]
     public string? EventType { get; set; }
 
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public KubernetesObject? Decoded { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = BytesSet)]
     [AllowEmptyCollection]
     public byte[] InputObject { get; set; } = [];
@@ -109,7 +112,11 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
         KubernetesObject decoded;
         try
         {
-            decoded = KubernetesValueDecoder.Decode(bytes, modRevision, _options, Key);
+            // An object decoded already (Get-EtcdKey -Decode) whose clear bytes were dropped (a masked Secret) is taken as
+            // it is, unless -ShowSecret asks for what the masked object no longer holds.
+            decoded = bytes.Length == 0 && Decoded is { } already && !ShowSecret
+                ? already
+                : KubernetesValueDecoder.Decode(bytes, modRevision, _options, Key);
         }
         catch (EtcdException ex)
         {
