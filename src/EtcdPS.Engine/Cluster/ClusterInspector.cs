@@ -22,7 +22,13 @@ internal static class ClusterInspector
         await foreach (var (status, error) in MemberFanOut.AskEachAsync(connection, endpoints,
             (target, client, token) => StatusOfAsync(target, client, members, token), cancellation).ConfigureAwait(false))
         {
-            yield return Outcome<EtcdStatus>.Ok(status);
+            // A member that refused the user answered: it is not unreachable, there is just no status to show
+            // (etcd 3.5.28+ answers Status only to the root role once auth is on).
+            if (error is not { ErrorId: EtcdErrorIds.PermissionDenied or EtcdErrorIds.AuthRequired or EtcdErrorIds.AuthFailed })
+            {
+                yield return Outcome<EtcdStatus>.Ok(status);
+            }
+
             if (error is not null)
             {
                 yield return Outcome<EtcdStatus>.Failed(error);
