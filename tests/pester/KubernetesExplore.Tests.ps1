@@ -105,6 +105,19 @@ Describe 'Filtering by what is inside: label, field and owner selectors' {
         $byUid.Count | Should -Be @($script:decodedPods | Where-Object { $_.metadata.ownerReferences.uid -contains $owner.uid }).Count
     }
 
+    It 'filters a watch by labels, and -Count counts the matching events' {
+        $start = (Get-EtcdStatus | Select-Object -First 1).Revision + 1
+        foreach ($team in 'a', 'b', 'a') {
+            $name = "watched-$team-$([guid]::NewGuid().ToString('n').Substring(0, 6))"
+            $object = @{ kind = 'ConfigMap'; apiVersion = 'v1'; metadata = @{ name = $name; namespace = 'selectors'; labels = @{ team = $team } }; data = @{ x = '1' } }
+            Set-EtcdKey "/registry/configmaps/selectors/$name" -RawValue (ConvertTo-EtcdValue ($object | ConvertTo-Json -Depth 5 -Compress)) -Force
+        }
+        $events = @(Watch-EtcdPrefix -Resource configmaps -Namespace selectors -Revision $start -LabelSelector 'team=a' -Count 2 -Timeout 00:00:10)
+        $events | Should -HaveCount 2
+        $events.Key | ForEach-Object { $_ | Should -BeLike '*/watched-a-*' }
+        @(Watch-EtcdPrefix -Resource configmaps -Namespace selectors -Revision $start -LabelSelector 'team=b' -Timeout 00:00:02) | Should -HaveCount 1
+    }
+
     It 'decodes the matching objects with -Decode' {
         $pod = Get-EtcdKey -Resource pods -LabelSelector 'app=web' -Decode | Select-Object -First 1
         $pod.Kind | Should -Be 'Pod'

@@ -80,6 +80,22 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter ShowSecret { get; set; }
 
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LabelSelector { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? FieldSelector { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OwnerUid { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OwnerName { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -89,6 +105,7 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
                 $"-Timeout must be positive; got {t}.", t, "Give a duration such as 00:00:30.");
         }
 
+        var filter = KubernetesAddressing.Filter(LabelSelector, FieldSelector, OwnerUid, OwnerName, DecodeOptions.Default);
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var isKey = ParameterSetName == KeySet;
         if (Resource is not null)
@@ -112,7 +129,8 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
             NoPut = !types.Contains("Put", StringComparer.OrdinalIgnoreCase),
             NoDelete = !types.Contains("Delete", StringComparer.OrdinalIgnoreCase),
             ProgressNotify = ProgressNotify,
-            MaxEvents = Count,
+            // With selectors -Count counts the matching events, here; without, the engine ends at the end of a revision.
+            MaxEvents = filter is null ? Count : 0,
             Duration = Timeout,
         })
         {
@@ -122,8 +140,16 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
         var decoding = Decode || Diff
             ? new WatchEventDecoding(Decode ? DecodeOptions.From(ShowSecret, null) : null, Diff ? DiffOptions.From(IgnoreField, ShowSecret) : null)
             : null;
+        var matched = 0;
         await foreach (var e in watcher.WatchAsync(cancellation).ConfigureAwait(false))
         {
+            // A Delete is matched by the object it deleted (its previous value, with -PrevKv).
+            if (filter is not null && e.Type != EtcdWatchEventType.Progress
+                && !filter.Matches(e.Type == EtcdWatchEventType.Delete ? e.PrevRawValue : e.RawValue, e.ModRevision, e.Key))
+            {
+                continue;
+            }
+
             // Awaiting the write is the back-pressure: the next event is read only once the pipeline took this one.
             if (decoding is null)
             {
@@ -134,6 +160,11 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
                 var error = decoding.Apply(e);
                 Outcome<EtcdWatchEvent>[] outcomes = error is null ? [Outcome<EtcdWatchEvent>.Ok(e)] : [Outcome<EtcdWatchEvent>.Failed(error), Outcome<EtcdWatchEvent>.Ok(e)];
                 await WriteOutcomesAsync(outcomes, ev => decoding.ForPipeline(ev)).ConfigureAwait(false);
+            }
+
+            if (filter is not null && e.Type != EtcdWatchEventType.Progress && Count > 0 && ++matched >= Count)
+            {
+                break;
             }
         }
     }
