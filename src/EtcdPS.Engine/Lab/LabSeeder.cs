@@ -188,7 +188,7 @@ internal sealed class LabSeeder
             yield return Builtin($"/registry/services/endpoints/{ns}/{app}", _objects.Endpoints(ns, app, ips, 8080));
             if (d == 0 && _history.Count < 3)
             {
-                _history.Add(new HistoryTarget(ns, app, deploymentMeta, rs, pods, replicas));
+                _history.Add(new HistoryTarget(ns, app, deploymentMeta, deployment, rs, pods, replicas));
             }
         }
 
@@ -216,14 +216,16 @@ internal sealed class LabSeeder
             var deploymentKey = $"/registry/deployments/{ns}/{app}";
             var currentRs = target.ReplicaSet;
             var pods = target.Pods;
+            var previous = target.Deployment;
             for (var version = 1; version <= 2; version++)
             {
                 var generation = version + 1;
                 // kubectl apply changes the image: generation moves, the status still describes the old generation.
                 var deployment = _objects.Deployment(target.DeploymentMeta.DeepClone().AsObject(), app, replicas, generation, version, replicas);
-                deployment["status"]!["observedGeneration"] = generation - 1;
-                deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = (generation - 1).ToString(CultureInfo.InvariantCulture);
-                LabManagedFields.Stamp(deployment);
+                // A spec change leaves the status as the controller last wrote it, and the metadata (managedFields too).
+                deployment["status"] = previous["status"]!.DeepClone();
+                deployment["metadata"]!["annotations"] = previous["metadata"]!["annotations"]!.DeepClone();
+                deployment["metadata"]!["managedFields"] = previous["metadata"]!["managedFields"]?.DeepClone();
                 var changed = _objects.Timestamp();
                 LabManagedFields.Set(deployment, LabManagedFields.Kubectl, "Update", null, changed, ["f:metadata", "f:spec"]);
                 await PutAsync(deploymentKey, LabValueEncoder.Encode(deployment), 0, cancellation).ConfigureAwait(false);
@@ -251,11 +253,20 @@ internal sealed class LabSeeder
                     await DeleteAsync($"/registry/pods/{ns}/{old}", cancellation).ConfigureAwait(false);
                 }
 
+                // The controller catches up: the new revision, the generation it has seen, and the Progressing condition.
                 deployment["status"]!["observedGeneration"] = generation;
                 deployment["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"] = generation.ToString(CultureInfo.InvariantCulture);
-                LabManagedFields.Set(deployment, LabManagedFields.ControllerManager, "Update", "status", _objects.Timestamp(), ["f:status"]);
+                var rolledOut = _objects.Timestamp();
+                foreach (var condition in (deployment["status"]!["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Where(c => (string?)c["type"] == "Progressing"))
+                {
+                    condition["lastUpdateTime"] = rolledOut;
+                    condition["reason"] = "NewReplicaSetAvailable";
+                }
+
+                LabManagedFields.Set(deployment, LabManagedFields.ControllerManager, "Update", "status", rolledOut, ["f:status"]);
                 await PutAsync(deploymentKey, LabValueEncoder.Encode(deployment), 0, cancellation).ConfigureAwait(false);
-                (currentRs, pods) = (rs, newPods);
+                (currentRs, pods, previous) = (rs, newPods, deployment);
             }
 
             // A node drain: one pod is deleted and the ReplicaSet controller replaces it.
@@ -362,5 +373,6 @@ internal sealed class LabSeeder
 
     private sealed record LabWrite(string Key, byte[] Value, long Lease = 0);
 
-    private sealed record HistoryTarget(string Namespace, string App, JsonObject DeploymentMeta, JsonObject ReplicaSet, List<string> Pods, int Replicas);
+    private sealed record HistoryTarget(string Namespace, string App, JsonObject DeploymentMeta, JsonObject Deployment, JsonObject ReplicaSet,
+        List<string> Pods, int Replicas);
 }
