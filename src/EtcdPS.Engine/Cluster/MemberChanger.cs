@@ -89,7 +89,12 @@ internal static class MemberChanger
         }
 
         var id = ClusterProbe.IdOf(member);
-        await ChangeAsync(() => connection.CallAsync((c, o) => c.Cluster.MemberRemoveAsync(new MemberRemoveRequest { ID = id }, o).ResponseAsync,
+        // Asked through another member: the member removed stops at once, and may do so before it answers
+        // ("etcdserver: server stopped" on etcd 3.5) when it is the one asked.
+        var reachOthers = connection.Endpoints.Where(e => !member.ClientUrls.Any(u => SameUrl(u, e))).ToArray();
+        using var through = reachOthers.Length > 0 ? connection.WithEndpoints(reachOthers) : null;
+        var target = through ?? connection;
+        await ChangeAsync(() => target.CallAsync((c, o) => c.Cluster.MemberRemoveAsync(new MemberRemoveRequest { ID = id }, o).ResponseAsync,
             cancellation, wanted, idempotent: false), wanted).ConfigureAwait(false);
         return await ListFromAsync(connection, others.Length > 0 ? others : connection.Endpoints, cancellation).ConfigureAwait(false);
     }
