@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds tests/EtcdPS.Tests/Kubernetes/Fixtures/k8s-roundtrip-testdata.tar.gz: the API server's own serialization
+"""Builds out/k8s-roundtrip-testdata.tar.gz (not committed: it is kubernetes/api's data): the API server's own serialization
 round-trip fixtures (testdata/<release>/<group>.<version>.<Kind>.pb and .json in kubernetes/api), for every
 release from v1.17.0 to HEAD, read from a git checkout at its tags (each tag holds the testdata of the two or three
 releases before it; HEAD holds the newest and the in-development HEAD folder).
@@ -18,7 +18,7 @@ import subprocess
 import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TARGET = os.path.join(HERE, "..", "..", "tests", "EtcdPS.Tests", "Kubernetes", "Fixtures", "k8s-roundtrip-testdata.tar.gz")
+TARGET = os.path.join(HERE, "..", "..", "out", "k8s-roundtrip-testdata.tar.gz")
 FIRST_RELEASE = 17
 
 
@@ -70,6 +70,7 @@ def main():
         source["kubernetes/apiextensions-apiserver"] = subprocess.run(
             ["git", "-C", args.apiextensions, "rev-parse", "HEAD"], capture_output=True, check=True, text=True).stdout.strip()
     # mtime=0 in the gzip header and in every entry keeps the file byte-identical between runs.
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9, filename="") as gz, \
             tarfile.open(fileobj=gz, mode="w") as tar:
         def add(name, data):
