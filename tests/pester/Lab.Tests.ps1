@@ -184,6 +184,8 @@ Describe 'A lab through an outage' {
         (Get-EtcdLab -Name pester-outage -Member).ProcessId | Should -Be $script:outlab.ProcessIds
 
         Stop-Process -Id $script:outlab.ProcessIds[1] -Force
+        # SIGKILL is delivered asynchronously: the process is gone a moment after Stop-Process returns.
+        Wait-Process -Id $script:outlab.ProcessIds[1] -Timeout 10 -ErrorAction SilentlyContinue
         Stop-EtcdLabMember -Lab pester-outage -Member etcd-2 -Freeze -InformationVariable said 6>$null
         "$said" | Should -Match 'Froze pester-outage/etcd-2'
         $members = Get-EtcdLab -Name pester-outage -Member

@@ -169,6 +169,12 @@ internal static class LabMembers
             if (process is not null)
             {
                 processId = process.Id;
+                // A killed member is a zombie for a moment before it is reaped: it is not running any more.
+                if (!process.HasExited && ProcessState(processId) is 'Z' or 'X')
+                {
+                    process.WaitForExit(2_000);
+                }
+
                 running = !process.HasExited;
                 exitCode = running ? null : process.ExitCode;
             }
@@ -231,6 +237,21 @@ internal static class LabMembers
         15 => "SIGTERM",
         _ => "signal " + signal,
     };
+
+    /// <summary>The state letter of /proc/pid/stat (R, S, T, Z, ...); null where /proc does not exist or the process is gone.</summary>
+    private static char? ProcessState(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            var afterName = stat.LastIndexOf(')');
+            return afterName > 0 && afterName + 2 < stat.Length ? stat[afterName + 2] : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>True when the process is suspended: state T (stopped) in /proc/pid/stat. False where /proc does not exist.</summary>
     internal static bool IsFrozen(int processId)
