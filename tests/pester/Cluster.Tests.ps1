@@ -117,6 +117,14 @@ Describe 'Metrics and the deep health check' {
         ($checks | Where-Object Check -eq 'WalFsyncP99') | Should -HaveCount 3
         Test-EtcdHealth -Deep -Quiet -SampleInterval 0:0:0 -MaxWalFsyncMs 0.000001 | Should -BeFalse
     }
+
+    It 'a health script can serialize the checks: Status is a name in JSON and CSV' {
+        $checks = @(Test-EtcdHealth -Deep -SampleInterval 0:0:0 -MaxWalFsyncMs 0.000001)
+        $json = $checks | ConvertTo-Json | ConvertFrom-Json
+        $json.Status | Sort-Object -Unique | Should -Be @('Fail', 'Pass')
+        ($json | Where-Object Check -eq 'WalFsyncP99').Status | Should -Be @('Fail', 'Fail', 'Fail')
+        ($checks | ConvertTo-Csv | ConvertFrom-Csv).Status | Sort-Object -Unique | Should -Be @('Fail', 'Pass')
+    }
 }
 
 Describe 'Leadership and consistency as a Pester cluster check would use them' {

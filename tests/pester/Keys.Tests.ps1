@@ -73,6 +73,17 @@ Describe 'Get-EtcdKey' {
         $text | Should -Match 'Key\s+ModRevision\s+Version\s+Size\s+ValueKind'
         $text | Should -Match '/registry/namespaces/default\s+\d+\s+1\s+20 B\s+Json'
     }
+
+    It 'serializes as data: enums by name and durations in milliseconds, in JSON and CSV' {
+        $json = Get-EtcdKey /registry/namespaces/default | ConvertTo-Json | ConvertFrom-Json
+        $json.ValueKind | Should -BeExactly 'Json'
+        (Get-EtcdKey /app/config | ConvertTo-Csv | ConvertFrom-Csv).ValueKind | Should -BeExactly 'Text'
+        (Get-EtcdKeyHistory /app/config | ConvertTo-Json -Depth 3 | ConvertFrom-Json).Type | Select-Object -Unique | Should -BeExactly 'Put'
+        $rate = Measure-EtcdRevisionRate -Duration 00:00:01 -Interval 00:00:00.250 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        $rate.Duration | Should -BeOfType ([double])
+        $rate.Duration | Should -BeGreaterOrEqual 750 -Because 'milliseconds of a one-second measurement'
+        $rate.Duration | Should -BeLessThan 60000
+    }
 }
 
 Describe 'Search-EtcdKey, Measure-EtcdKey, Get-EtcdCustomResource' {

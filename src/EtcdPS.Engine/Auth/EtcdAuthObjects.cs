@@ -24,8 +24,9 @@ public sealed class EtcdRole
     public override string ToString() => $"Role {Name}";
 }
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>What a permission allows.</summary>
-public enum EtcdPermissionType
+public enum EtcdPermissionType : long
 {
     /// <summary>Reads (range, watch).</summary>
     Read,

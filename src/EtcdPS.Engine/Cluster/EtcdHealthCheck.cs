@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>The verdict of one check of <c>Test-EtcdHealth -Deep</c>.</summary>
-public enum EtcdCheckStatus
+public enum EtcdCheckStatus : long
 {
     /// <summary>Within the threshold.</summary>
     Pass,

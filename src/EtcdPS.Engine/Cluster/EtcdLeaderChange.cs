@@ -15,8 +15,8 @@ public sealed class EtcdLeaderChange
     public string Endpoint { get; init; } = string.Empty;
     /// <summary>The raft term after the move (a move starts a new term).</summary>
     public ulong RaftTerm { get; init; }
-    /// <summary>How long the move took, until the new leader reported itself leader.</summary>
-    public TimeSpan Took { get; init; }
+    /// <summary>How long the move took, in milliseconds, until the new leader reported itself leader.</summary>
+    public double Took { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"Leadership transferred from {PreviousLeaderId} to {LeaderId}";

@@ -72,7 +72,7 @@ internal static class LeaderMover
                         LeaderId = target.Member.Id,
                         Endpoint = target.Endpoint,
                         RaftTerm = status.RaftTerm,
-                        Took = watch.Elapsed,
+                        Took = watch.Elapsed.TotalMilliseconds,
                     };
                 }
             }

@@ -1,10 +1,11 @@
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>
 /// The kind of an EtcdPS failure. The names match PowerShell's <c>ErrorCategory</c> so the module can map
 /// them one to one; the engine itself knows nothing of PowerShell.
 /// </summary>
-public enum EtcdErrorCategory
+public enum EtcdErrorCategory : long
 {
     /// <summary>Anything not covered below.</summary>
     NotSpecified,

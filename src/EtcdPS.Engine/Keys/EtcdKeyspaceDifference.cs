@@ -2,8 +2,9 @@ using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>How a key differs between two keyspaces.</summary>
-public enum EtcdKeyspaceChangeType
+public enum EtcdKeyspaceChangeType : long
 {
     /// <summary>The key exists in the difference keyspace only.</summary>
     Added,

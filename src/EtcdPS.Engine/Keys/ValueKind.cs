@@ -2,8 +2,9 @@ using System.Text;
 
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>What the bytes of a value are, told from the bytes alone.</summary>
-public enum ValueKind
+public enum ValueKind : long
 {
     /// <summary>Zero bytes.</summary>
     Empty,

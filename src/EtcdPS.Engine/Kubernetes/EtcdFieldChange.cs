@@ -1,7 +1,8 @@
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>How one field differs between two versions of an object.</summary>
-public enum EtcdFieldChangeType
+public enum EtcdFieldChangeType : long
 {
     /// <summary>The field exists in the newer version only.</summary>
     Added,

@@ -1,7 +1,8 @@
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>How much Kubernetes data <c>Start-EtcdLab</c> writes.</summary>
-public enum EtcdLabSeed
+public enum EtcdLabSeed : long
 {
     /// <summary>An empty etcd.</summary>
     None,
@@ -43,8 +44,8 @@ public sealed class EtcdLab
     /// <summary>The cluster revision when seeding ended.</summary>
     public long Revision { get; internal set; }
 
-    /// <summary>How long seeding took.</summary>
-    public TimeSpan SeedDuration { get; internal set; }
+    /// <summary>How long seeding took, in milliseconds.</summary>
+    public double SeedTook { get; internal set; }
 
     /// <summary>True while the background writer (<c>-Activity</c>) runs.</summary>
     public bool Activity { get; internal set; }

@@ -1,7 +1,8 @@
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>What a lab member's process is doing, read from the operating system when asked.</summary>
-public enum EtcdLabMemberState
+public enum EtcdLabMemberState : long
 {
     /// <summary>The etcd process runs.</summary>
     Running,

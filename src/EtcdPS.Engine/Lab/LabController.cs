@@ -70,7 +70,7 @@ internal static class LabController
                 Seed = options.Seed,
                 KeyCount = seed.KeyCount,
                 Revision = seed.Revision,
-                SeedDuration = seed.Duration,
+                SeedTook = seed.Duration.TotalMilliseconds,
             };
             var instance = new LabInstance(lab, server, connection);
             lab.Instance = instance;

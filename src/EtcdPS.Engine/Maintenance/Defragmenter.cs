@@ -221,7 +221,7 @@ internal static class Defragmenter
                 DbSizeInUseBefore = before.DbSizeInUse,
                 DbSizeAfter = after.DbSize,
                 DbSizeInUseAfter = after.DbSizeInUse,
-                Duration = took,
+                Took = took.TotalMilliseconds,
             });
         }
         catch (EtcdException ex)

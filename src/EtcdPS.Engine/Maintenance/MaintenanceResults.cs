@@ -42,21 +42,21 @@ public sealed class EtcdDefragResult
     public long DbSizeInUseAfter { get; init; }
     /// <summary>Bytes returned to the file system (DbSizeBefore - DbSizeAfter).</summary>
     public long Freed => DbSizeBefore - DbSizeAfter;
-    /// <summary>How long the defragment call took (the member serves nothing meanwhile).</summary>
-    public TimeSpan Duration { get; init; }
+    /// <summary>How long the defragment call took, in milliseconds (the member serves nothing meanwhile).</summary>
+    public double Took { get; init; }
     /// <summary>With -MoveLeader: the member leadership moved to before this member (the leader) was defragmented; null otherwise.</summary>
     public string? LeaderMovedTo { get; init; }
 
     internal EtcdDefragResult WithLeaderMovedTo(string? movedTo) => movedTo is null ? this : new EtcdDefragResult
     {
         Endpoint = Endpoint, MemberId = MemberId, Name = Name, IsLeader = IsLeader, DbSizeBefore = DbSizeBefore,
-        DbSizeInUseBefore = DbSizeInUseBefore, DbSizeAfter = DbSizeAfter, DbSizeInUseAfter = DbSizeInUseAfter, Duration = Duration,
+        DbSizeInUseBefore = DbSizeInUseBefore, DbSizeAfter = DbSizeAfter, DbSizeInUseAfter = DbSizeInUseAfter, Took = Took,
         LeaderMovedTo = movedTo,
     };
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Endpoint}: {ByteSize.Format(DbSizeBefore)} -> {ByteSize.Format(DbSizeAfter)} in {Duration.TotalSeconds:0.##} s";
+        $"{Endpoint}: {ByteSize.Format(DbSizeBefore)} -> {ByteSize.Format(DbSizeAfter)} in {Took / 1000:0.##} s";
 }
 
 /// <summary>A snapshot saved by Save-EtcdSnapshot, its checksum verified.</summary>
@@ -72,8 +72,8 @@ public sealed class EtcdSnapshotInfo
     public string Sha256 { get; init; } = string.Empty;
     /// <summary>The endpoint the snapshot came from.</summary>
     public string Endpoint { get; init; } = string.Empty;
-    /// <summary>How long receiving and verifying took.</summary>
-    public TimeSpan Duration { get; init; }
+    /// <summary>How long receiving and verifying took, in milliseconds.</summary>
+    public double Took { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Path} ({ByteSize.Format(Size)}, revision {Revision})";

@@ -49,7 +49,7 @@ internal static class SnapshotWriter
                 Revision = status.Header.Revision,
                 Sha256 = Convert.ToHexString(sha).ToLowerInvariant(),
                 Endpoint = client.Name,
-                Duration = watch.Elapsed,
+                Took = watch.Elapsed.TotalMilliseconds,
             };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

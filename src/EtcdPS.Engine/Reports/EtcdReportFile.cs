@@ -9,8 +9,8 @@ public sealed class EtcdReportFile
     /// <summary>The file's size in bytes (charting library included).</summary>
     public long Size { get; init; }
 
-    /// <summary>How long collecting and writing took, the sample period included.</summary>
-    public TimeSpan Duration { get; init; }
+    /// <summary>How long collecting and writing took, in milliseconds, the sample period included.</summary>
+    public double Took { get; init; }
 
     /// <summary>The members in the member list.</summary>
     public int Members { get; init; }

@@ -2,8 +2,9 @@ using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>How a key differs between two revisions.</summary>
-public enum EtcdChangeType
+public enum EtcdChangeType : long
 {
     /// <summary>The key exists at the later revision only.</summary>
     Added,

@@ -70,8 +70,8 @@ public sealed class EtcdRevisionRate
     public DateTimeOffset StartTime { get; init; }
     /// <summary>When the last sample was taken.</summary>
     public DateTimeOffset EndTime { get; init; }
-    /// <summary>The time between the first and the last sample.</summary>
-    public TimeSpan Duration => EndTime - StartTime;
+    /// <summary>The time between the first and the last sample, in milliseconds.</summary>
+    public double Duration => (EndTime - StartTime).TotalMilliseconds;
     /// <summary>The revision at the first sample.</summary>
     public long StartRevision { get; init; }
     /// <summary>The revision at the last sample.</summary>
@@ -79,7 +79,7 @@ public sealed class EtcdRevisionRate
     /// <summary>Write transactions in the period.</summary>
     public long Revisions => EndRevision - StartRevision;
     /// <summary>Revisions per second.</summary>
-    public double PerSecond => Duration > TimeSpan.Zero ? Revisions / Duration.TotalSeconds : 0;
+    public double PerSecond => Duration > 0 ? Revisions * 1000 / Duration : 0;
     /// <summary>Revisions per minute.</summary>
     public double PerMinute => PerSecond * 60;
     /// <summary>Every sample taken, in order.</summary>
@@ -95,5 +95,5 @@ public sealed class EtcdRevisionRate
     public bool IsPartial { get; init; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Revisions} revisions in {Duration.TotalSeconds:0.#} s ({PerSecond:0.##}/s){(IsPartial ? " (partial)" : string.Empty)}";
+    public override string ToString() => $"{Revisions} revisions in {Duration / 1000:0.#} s ({PerSecond:0.##}/s){(IsPartial ? " (partial)" : string.Empty)}";
 }

@@ -2,8 +2,9 @@ using EtcdPS.Engine.Kubernetes;
 
 namespace EtcdPS;
 
+// long, not int: ConvertTo-Json then writes the name, not the number (see docs/CONTRIBUTING.md).
 /// <summary>What happened to a key in a watch event.</summary>
-public enum EtcdWatchEventType
+public enum EtcdWatchEventType : long
 {
     /// <summary>The key was created or changed.</summary>
     Put,

@@ -172,7 +172,7 @@ internal static class RevisionRateSampler
         }
 
         var total = Math.Max(1, counts.Values.Sum());
-        var seconds = rate.Duration.TotalSeconds;
+        var seconds = rate.Duration / 1000;
         var byResource = Rows(counts.Select(c => (c.Key, c.Value)), total, seconds);
         var totals = Rows(counts.Where(c => c.Key.Resource.Length > 0)
             .GroupBy(c => (c.Key.Group, c.Key.Resource))

@@ -133,6 +133,26 @@ public sealed partial class ModuleShapeTests
         Assert.Equal(version, s_module.GetName().Version!.ToString(3));
     }
 
+    /// <summary>
+    /// ConvertTo-Json writes an enum whose underlying type is long by name (PowerShell keeps 64-bit enums out of
+    /// JavaScript numbers) and any other enum as a number, and it writes a TimeSpan as 15 fields. Output objects
+    /// therefore use long-based enums and milliseconds. The connection's timeouts stay TimeSpans: they are the values of
+    /// Connect-Etcd's -DialTimeout and -CommandTimeout and go back into them.
+    /// </summary>
+    [Fact]
+    public void Output_objects_serialize_enums_by_name_and_durations_as_milliseconds()
+    {
+        string[] timeSpansAllowed = ["EtcdConnection.DialTimeout", "EtcdConnection.CommandTimeout"];
+        var properties = typeof(EtcdConnection).Assembly.GetExportedTypes().Concat(s_module.GetExportedTypes())
+            .Where(t => t.Namespace == "EtcdPS" && t.IsClass)
+            .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => (Owner: t, Property: p)))
+            .Select(x => (Name: $"{x.Owner.Name}.{x.Property.Name}", Type: Nullable.GetUnderlyingType(x.Property.PropertyType) ?? x.Property.PropertyType))
+            .ToArray();
+        Assert.Contains(properties, p => p.Type.IsEnum);
+        Assert.Equal([], properties.Where(p => p.Type.IsEnum && Enum.GetUnderlyingType(p.Type) != typeof(long)).Select(p => $"{p.Name} ({p.Type.Name} is not ': long')"));
+        Assert.Equal([], properties.Where(p => p.Type == typeof(TimeSpan) && !timeSpansAllowed.Contains(p.Name)).Select(p => $"{p.Name} is a TimeSpan, not milliseconds"));
+    }
+
     private static string NameOf(Type type)
     {
         var cmdlet = type.GetCustomAttribute<CmdletAttribute>()!;

@@ -63,7 +63,7 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
         var instance = await LabController.StartAsync(options, Report, cancellation).ConfigureAwait(false);
         ReportProgress(new ProgressRecord(1, "Start-EtcdLab", "Done") { RecordType = ProgressRecordType.Completed });
         await ConnectAsync(instance, cancellation).ConfigureAwait(false);
-        await WriteVerboseAsync($"Seeded {instance.Lab.KeyCount} keys in {instance.Lab.SeedDuration.TotalSeconds:0.0} s; data in {instance.Lab.DataPath}.").ConfigureAwait(false);
+        await WriteVerboseAsync($"Seeded {instance.Lab.KeyCount} keys in {instance.Lab.SeedTook / 1000:0.0} s; data in {instance.Lab.DataPath}.").ConfigureAwait(false);
         await WriteObjectAsync(instance.Lab).ConfigureAwait(false);
     }
 

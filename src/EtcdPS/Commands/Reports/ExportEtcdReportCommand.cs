@@ -58,7 +58,7 @@ public sealed class ExportEtcdReportCommand : EtcdCmdlet
         {
             Path = path,
             Size = size,
-            Duration = watch.Elapsed,
+            Took = watch.Elapsed.TotalMilliseconds,
             Members = data.Members.Count,
             Keys = data.Keys,
             Failed = data.Checks.Count(c => c.Status == EtcdCheckStatus.Fail),
