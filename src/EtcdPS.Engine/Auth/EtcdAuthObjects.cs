@@ -6,7 +6,7 @@ public sealed class EtcdUser
     /// <summary>The user name.</summary>
     public string Name { get; init; } = string.Empty;
     /// <summary>The roles granted to the user.</summary>
-    public string[] Roles { get; init; } = [];
+    public TextList Roles { get; init; } = [];
 
     /// <inheritdoc />
     public override string ToString() => $"User: {Name} Roles: {string.Join(" ", Roles)}";

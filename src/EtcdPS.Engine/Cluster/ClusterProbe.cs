@@ -30,7 +30,7 @@ internal static class ClusterProbe
     public static async Task<IReadOnlyList<MemberProbe>> ProbeAsync(EtcdConnection connection, IReadOnlyList<EtcdMember> members,
         CancellationToken cancellation)
     {
-        var started = members.Where(m => m.ClientUrls.Length > 0).ToArray();
+        var started = members.Where(m => m.ClientUrls.Count > 0).ToArray();
         using var target = connection.WithEndpoints(started.Select(m => m.ClientUrls[0]));
         var byUrl = started.Select((m, i) => (m, i)).ToDictionary(x => x.m.Id, x => target.Clients[x.i]);
         var work = members.Select(async m =>

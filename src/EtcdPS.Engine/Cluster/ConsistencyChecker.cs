@@ -17,7 +17,7 @@ internal static class ConsistencyChecker
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         var members = await ClusterInspector.ListMembersAsync(connection, cancellation).ConfigureAwait(false);
-        using var target = connection.WithEndpoints(allMembers ? members.Where(m => m.ClientUrls.Length > 0).Select(m => m.ClientUrls[0]) : connection.Endpoints);
+        using var target = connection.WithEndpoints(allMembers ? members.Where(m => m.ClientUrls.Count > 0).Select(m => m.ClientUrls[0]) : connection.Endpoints);
         var work = target.Clients.Select(c => HashOfAsync(target, c, revision, members, cancellation)).ToArray();
         foreach (var task in work)
         {

@@ -36,9 +36,9 @@ public sealed class EtcdConsistencyReport
     /// <summary>Each member's answer.</summary>
     public EtcdHashKV[] Members { get; init; } = [];
     /// <summary>The members whose hash differs from the majority's (names, or ids when unnamed).</summary>
-    public string[] Disagreeing { get; init; } = [];
+    public TextList Disagreeing { get; init; } = [];
     /// <summary>The members that could not be asked, with why.</summary>
-    public string[] Unreachable { get; init; } = [];
+    public TextList Unreachable { get; init; } = [];
 
     /// <inheritdoc />
     public override string ToString() => Consistent

@@ -11,7 +11,7 @@ public sealed class EtcdMemberAddition
     /// <summary>The name the new member must be started with (<c>--name</c>).</summary>
     public string Name { get; init; } = string.Empty;
     /// <summary>The new member's peer URLs (<c>--initial-advertise-peer-urls</c>).</summary>
-    public string[] PeerUrls { get; init; } = [];
+    public TextList PeerUrls { get; init; } = [];
     /// <summary>True when it was added as a learner (non-voting until promoted).</summary>
     public bool IsLearner { get; init; }
     /// <summary>The value of <c>--initial-cluster</c> for the new member: name=peerURL of every member, the new one included.</summary>

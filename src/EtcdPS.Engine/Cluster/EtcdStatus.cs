@@ -38,11 +38,11 @@ public sealed class EtcdStatus
     /// <summary>The revision below which history was compacted; 0 when it never was.</summary>
     public long CompactRevision { get; init; }
     /// <summary>Errors the member reports (alarms such as NOSPACE show up here too).</summary>
-    public string[] Errors { get; init; } = [];
+    public TextList Errors { get; init; } = [];
     /// <summary>True when the member answered; false for an endpoint that could not be reached (see Error).</summary>
     public bool Reachable { get; init; }
     /// <summary>The alarms the member reports (NOSPACE, CORRUPT), from its status: readable without a quorum.</summary>
-    public string[] Alarms { get; init; } = [];
+    public TextList Alarms { get; init; } = [];
     /// <summary>Why the member cannot serve: the connection failure of an unreachable endpoint, or "etcdserver: no leader"; empty when neither.</summary>
     public string Error { get; init; } = string.Empty;
 
@@ -90,9 +90,9 @@ public sealed class EtcdMember
     /// <summary>"started" or "unstarted".</summary>
     public string Status => Name.Length == 0 ? "unstarted" : "started";
     /// <summary>Peer URLs.</summary>
-    public string[] PeerUrls { get; init; } = [];
+    public TextList PeerUrls { get; init; } = [];
     /// <summary>Client URLs.</summary>
-    public string[] ClientUrls { get; init; } = [];
+    public TextList ClientUrls { get; init; } = [];
     /// <summary>True for a learner.</summary>
     public bool IsLearner { get; init; }
 

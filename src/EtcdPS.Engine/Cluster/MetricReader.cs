@@ -42,7 +42,7 @@ internal static class MetricReader
 
         if (allMembers)
         {
-            return members!.Where(m => m.ClientUrls.Length > 0)
+            return members!.Where(m => m.ClientUrls.Count > 0)
                 .OrderBy(m => m.Name, StringComparer.Ordinal)
                 .Select(m => new MetricTarget(m.Name.Length > 0 ? m.Name : m.Id, WithMetricsPath(new Uri(m.ClientUrls[0])))).ToArray();
         }

@@ -33,13 +33,13 @@ public sealed class EtcdConnection : IDisposable
     public string Name { get; }
 
     /// <summary>The endpoints of the connection, normalized (scheme, host, port).</summary>
-    public string[] Endpoints { get; }
+    public TextList Endpoints { get; }
 
     /// <summary>The cluster id in hex, as etcdctl prints it.</summary>
     public string ClusterId { get; internal set; } = string.Empty;
 
     /// <summary>The endpoints that did not answer when the connection was made (the connection works through the others).</summary>
-    public string[] UnreachableEndpoints { get; internal set; } = [];
+    public TextList UnreachableEndpoints { get; internal set; } = [];
 
     /// <summary>The etcd version of the first endpoint that answered.</summary>
     public string ServerVersion { get; internal set; } = string.Empty;

@@ -14,7 +14,7 @@ public sealed class EtcdCustomResourceDefinition
     /// <summary>Namespaced or Cluster.</summary>
     public string Scope { get; init; } = string.Empty;
     /// <summary>The versions the CRD defines.</summary>
-    public string[] Versions { get; init; } = [];
+    public TextList Versions { get; init; } = [];
     /// <summary>The version instances are stored in.</summary>
     public string StorageVersion { get; init; } = string.Empty;
     /// <summary>Number of instances stored under <see cref="InstancePrefix"/>.</summary>

@@ -34,7 +34,7 @@ public sealed class EtcdKeyspaceDifference
     /// <summary>The revision the difference side was read at.</summary>
     public long DifferenceRevision { get; init; }
     /// <summary>With -Decode: what changed, one line per changed field (spec.replicas: 3 → 5); "+ Kind ns/name" or "- Kind ns/name" for added and removed objects.</summary>
-    public string[]? Diff { get; internal set; }
+    public TextList? Diff { get; internal set; }
     /// <summary>With -Decode on Kubernetes (or JSON) values: the changed fields by JSON path.</summary>
     public EtcdFieldChange[]? Changes { get; internal set; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>

@@ -124,7 +124,7 @@ internal sealed class KeyspaceComparer(KeyspaceComparison comparison)
                 return null;
             }
 
-            result.Diff = diff.Lines;
+            result.Diff = TextList.Lines(diff.Lines);
             result.Changes = diff.Changes;
         }
 

@@ -24,10 +24,10 @@ public sealed class EtcdLab
     public required string Name { get; init; }
 
     /// <summary>The client URLs of the members.</summary>
-    public required string[] Endpoints { get; init; }
+    public required TextList Endpoints { get; init; }
 
     /// <summary>The number of members.</summary>
-    public int Members => Endpoints.Length;
+    public int Members => Endpoints.Count;
 
     /// <summary>The operating-system process ids of the etcd members.</summary>
     public required int[] ProcessIds { get; init; }

@@ -12,7 +12,7 @@ public sealed class EtcdLease
     /// <summary>The TTL the lease was granted with, in seconds.</summary>
     public long GrantedTTL { get; init; }
     /// <summary>The attached keys (filled with -Keys; empty otherwise).</summary>
-    public string[] Keys { get; init; } = [];
+    public TextList Keys { get; init; } = [];
     /// <summary>Number of attached keys (known only with -Keys; -1 otherwise).</summary>
     public int KeyCount { get; init; } = -1;
 

@@ -48,7 +48,7 @@ internal static class Defragmenter
         }
         else if (allMembers)
         {
-            chosen.AddRange(members.Where(m => m.ClientUrls.Length > 0).Select(m => m.ClientUrls[0]));
+            chosen.AddRange(members.Where(m => m.ClientUrls.Count > 0).Select(m => m.ClientUrls[0]));
         }
         else
         {

@@ -49,7 +49,7 @@ public sealed class EtcdKeyVersion
     /// </summary>
     public bool? NoOp { get; internal set; }
     /// <summary>With -Diff: what changed from the previous (older) version to this one: one line per changed field (<c>spec.replicas: 3 → 5</c>) for Kubernetes and JSON values, "- old" and "+ new" lines for text.</summary>
-    public string[]? Diff { get; internal set; }
+    public TextList? Diff { get; internal set; }
     /// <summary>With -Diff on a Kubernetes (or JSON) value: the changed fields by JSON path; null for text and binary values.</summary>
     public EtcdFieldChange[]? Changes { get; internal set; }
     /// <summary>Kubernetes API group ("" for the core group).</summary>

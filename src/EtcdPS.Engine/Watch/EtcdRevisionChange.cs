@@ -32,7 +32,7 @@ public sealed class EtcdRevisionChange
     /// <summary>True when a key present at both revisions was deleted and created again in between.</summary>
     public bool Recreated { get; init; }
     /// <summary>With -Diff: what changed in the value, one line per changed field (Kubernetes and JSON values) or "- old"/"+ new" text lines.</summary>
-    public string[]? Diff { get; internal set; }
+    public TextList? Diff { get; internal set; }
     /// <summary>With -Diff on a Kubernetes (or JSON) value: the changed fields by JSON path.</summary>
     public EtcdFieldChange[]? Changes { get; internal set; }
     /// <summary>The earlier revision of the comparison.</summary>

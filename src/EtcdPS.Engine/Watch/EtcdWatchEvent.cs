@@ -103,7 +103,7 @@ public sealed class EtcdWatchEvent
     public string Endpoint { get; init; } = string.Empty;
 
     /// <summary>With -Diff (and -PrevKv): what the change did to the value, one line per changed field for Kubernetes and JSON values.</summary>
-    public string[]? Diff { get; internal set; }
+    public TextList? Diff { get; internal set; }
     /// <summary>With -Diff on a Kubernetes (or JSON) value: the changed fields by JSON path.</summary>
     public EtcdFieldChange[]? Changes { get; internal set; }
     /// <summary>With -Decode: the Kubernetes object of a Put, or the deleted object (from -PrevKv) of a Delete; null otherwise.</summary>

@@ -39,7 +39,7 @@ internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
             {
                 if (diff)
                 {
-                    pending.Diff = ValueDiff.Between(version, pending);
+                    pending.Diff = TextList.Lines(ValueDiff.Between(version, pending));
                 }
 
                 yield return pending;
@@ -52,7 +52,7 @@ internal sealed class KeyHistoryReader(EtcdConnection connection, string key)
         {
             if (diff)
             {
-                pending.Diff = ValueDiff.Between(null, pending);
+                pending.Diff = TextList.Lines(ValueDiff.Between(null, pending));
             }
 
             yield return pending;

@@ -113,7 +113,7 @@ internal static class RevisionComparer
         var newer = change.ToModRevision == 0 ? null
             : (await RevisionReads.GetAtAsync(connection, key, change.ToRevision, change.Key, cancellation).ConfigureAwait(false)).Kv?.Value.ToByteArray();
         var diff = ValueDiff.Compare(older, newer, change.Key, options);
-        change.Diff = diff.Lines;
+        change.Diff = TextList.Lines(diff.Lines);
         change.Changes = diff.Changes;
     }
 }

@@ -49,7 +49,7 @@ internal static class ValueDiff
         {
             if (pending is not null)
             {
-                pending.Diff = Between(version, pending, options);
+                pending.Diff = TextList.Lines(Between(version, pending, options));
                 MaskSecret(pending, options);
                 yield return pending;
             }
@@ -59,7 +59,7 @@ internal static class ValueDiff
 
         if (pending is not null)
         {
-            pending.Diff = Between(null, pending, options);
+            pending.Diff = TextList.Lines(Between(null, pending, options));
             MaskSecret(pending, options);
             yield return pending;
         }

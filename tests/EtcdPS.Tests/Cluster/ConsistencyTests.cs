@@ -36,7 +36,7 @@ public sealed class ConsistencyTests(ClusterEtcdFixture etcd) : IClassFixture<Cl
         // etcd 3.5 answers a hash at exactly the compact revision from the hash it kept at compaction time, which names the
         // compaction before (-1 here); 3.4 refuses it and the check falls back to the members' current hashes.
         Assert.Equal(raw.CurrentRevision(), (long)report.Properties["Revision"].Value);
-        Assert.Empty((string[])report.Properties["Disagreeing"].Value);
+        Assert.Empty((IReadOnlyList<string>)report.Properties["Disagreeing"].Value);
         Assert.Equal(3, ((object[])report.Properties["Members"].Value).Length);
 
         var compacted = _pwsh.Invoke($"Get-EtcdHashKV -Revision {revision}");
@@ -97,7 +97,7 @@ public sealed class DivergedMemberTests(ExtraMemberFixture etcd) : IClassFixture
 
         var report = WaitForRevisions();
         Assert.False((bool)report.Properties["Consistent"].Value);
-        Assert.Equal([member.Name], (string[])report.Properties["Disagreeing"].Value);
+        Assert.Equal([member.Name], (IReadOnlyList<string>)report.Properties["Disagreeing"].Value);
         Assert.False((bool)Assert.Single(_pwsh.Run("Test-EtcdConsistency")).BaseObject);
     }
 
@@ -108,7 +108,7 @@ public sealed class DivergedMemberTests(ExtraMemberFixture etcd) : IClassFixture
         while (true)
         {
             var report = _pwsh.Invoke("Test-EtcdConsistency -Detailed").Output.FirstOrDefault();
-            if ((report is not null && !(bool)report.Properties["Consistent"].Value && ((string[])report.Properties["Unreachable"].Value).Length == 0)
+            if ((report is not null && !(bool)report.Properties["Consistent"].Value && ((IReadOnlyList<string>)report.Properties["Unreachable"].Value).Count == 0)
                 || watch.Elapsed > TimeSpan.FromSeconds(20))
             {
                 return report ?? throw new InvalidOperationException("Test-EtcdConsistency returned nothing.");

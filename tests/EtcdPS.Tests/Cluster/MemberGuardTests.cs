@@ -90,7 +90,7 @@ public sealed class MemberGuardTests(ExtraMemberFixture etcd) : IClassFixture<Ex
         var member = etcd.Server.Members[1];
         var port = new Uri(member.PeerUrl).Port;
         var updated = _pwsh.Run($"Update-EtcdMember etcd-1 http://localhost:{port} -Confirm:$false");
-        Assert.Equal($"http://localhost:{port}", ((string[])updated.Single(m => (string)m.Properties["Name"].Value == "etcd-1").Properties["PeerUrls"].Value)[0]);
+        Assert.Equal($"http://localhost:{port}", ((IReadOnlyList<string>)updated.Single(m => (string)m.Properties["Name"].Value == "etcd-1").Properties["PeerUrls"].Value)[0]);
         _pwsh.Run($"Update-EtcdMember etcd-1 {member.PeerUrl} -Confirm:$false");
         Assert.Equal(before, Members());
     }

@@ -63,7 +63,7 @@ public sealed class SingleMemberClusterTests(SingleEtcdFixture etcd) : IClassFix
         _pwsh.Run($"Connect-Etcd {etcd.Endpoint}");
         var member = Assert.Single(_pwsh.Run("Get-EtcdMember"));
         Assert.Equal("etcd-0", member.Properties["Name"].Value);
-        Assert.Equal(new[] { etcd.Endpoint }, (string[])member.Properties["ClientUrls"].Value);
+        Assert.Equal(new[] { etcd.Endpoint }, (IReadOnlyList<string>)member.Properties["ClientUrls"].Value);
         Assert.Empty(_pwsh.Run("Get-EtcdAlarm"));
     }
 

@@ -137,10 +137,11 @@ public sealed partial class ModuleShapeTests
     /// ConvertTo-Json writes an enum whose underlying type is long by name (PowerShell keeps 64-bit enums out of
     /// JavaScript numbers) and any other enum as a number, and it writes a TimeSpan as 15 fields. Output objects
     /// therefore use long-based enums and milliseconds. The connection's timeouts stay TimeSpans: they are the values of
-    /// Connect-Etcd's -DialTimeout and -CommandTimeout and go back into them.
+    /// Connect-Etcd's -DialTimeout and -CommandTimeout and go back into them. Export-Csv writes a string[] as
+    /// "System.String[]"; a <see cref="TextList"/> writes its items.
     /// </summary>
     [Fact]
-    public void Output_objects_serialize_enums_by_name_and_durations_as_milliseconds()
+    public void Output_objects_serialize_enums_by_name_durations_as_milliseconds_and_lists_as_text()
     {
         string[] timeSpansAllowed = ["EtcdConnection.DialTimeout", "EtcdConnection.CommandTimeout"];
         var properties = typeof(EtcdConnection).Assembly.GetExportedTypes().Concat(s_module.GetExportedTypes())
@@ -151,6 +152,7 @@ public sealed partial class ModuleShapeTests
         Assert.Contains(properties, p => p.Type.IsEnum);
         Assert.Equal([], properties.Where(p => p.Type.IsEnum && Enum.GetUnderlyingType(p.Type) != typeof(long)).Select(p => $"{p.Name} ({p.Type.Name} is not ': long')"));
         Assert.Equal([], properties.Where(p => p.Type == typeof(TimeSpan) && !timeSpansAllowed.Contains(p.Name)).Select(p => $"{p.Name} is a TimeSpan, not milliseconds"));
+        Assert.Equal([], properties.Where(p => p.Type == typeof(string[])).Select(p => $"{p.Name} is a string[], not a TextList"));
     }
 
     private static string NameOf(Type type)

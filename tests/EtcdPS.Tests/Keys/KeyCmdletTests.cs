@@ -273,10 +273,10 @@ public sealed class KeyCmdletTests : IClassFixture<SingleEtcdFixture>, IDisposab
             Prop<long>(o, "ValueBytes"), Prop<long>(o, "Bytes"), Prop<double>(o, "Percent"));
     }
 
-    private sealed record Crd(string Name, string Group, string Kind, string Plural, string Scope, string[] Versions, string StorageVersion, long Count)
+    private sealed record Crd(string Name, string Group, string Kind, string Plural, string Scope, IReadOnlyList<string> Versions, string StorageVersion, long Count)
     {
         public static Crd From(PSObject o) => new(Prop<string>(o, "Name"), Prop<string>(o, "Group"), Prop<string>(o, "Kind"),
-            Prop<string>(o, "Plural"), Prop<string>(o, "Scope"), Prop<string[]>(o, "Versions"), Prop<string>(o, "StorageVersion"), Prop<long>(o, "Count"));
+            Prop<string>(o, "Plural"), Prop<string>(o, "Scope"), Prop<IReadOnlyList<string>>(o, "Versions"), Prop<string>(o, "StorageVersion"), Prop<long>(o, "Count"));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class LeaseCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         _pwsh.Run($"Remove-EtcdLease {id} -WhatIf");
         Assert.Equal(2, _raw.Count("/lease-rm/"));
         var removed = Assert.Single(_pwsh.Run($"Get-EtcdLease {id} | Remove-EtcdLease -Confirm:$false"));
-        Assert.Equal(["/lease-rm/a", "/lease-rm/b"], ((string[])removed.Properties["Keys"].Value).Order());
+        Assert.Equal(["/lease-rm/a", "/lease-rm/b"], ((IReadOnlyList<string>)removed.Properties["Keys"].Value).Order());
         Assert.Equal(0, _raw.Count("/lease-rm/"));
 
         Assert.Equal("EtcdLeaseNotFound", _pwsh.Invoke($"Remove-EtcdLease {id} -Confirm:$false").FirstErrorId);

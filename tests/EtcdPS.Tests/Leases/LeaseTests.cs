@@ -26,7 +26,7 @@ public sealed class LeaseTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.End
         Assert.Equal(300L, (long)found.Properties["GrantedTTL"].Value);
         var ttl = (long)found.Properties["TTL"].Value;
         Assert.InRange(ttl, 1, 300);
-        Assert.Equal(["/mt/lease/a", "/mt/lease/b"], ((string[])found.Properties["Keys"].Value).Order());
+        Assert.Equal(["/mt/lease/a", "/mt/lease/b"], ((IReadOnlyList<string>)found.Properties["Keys"].Value).Order());
 
         Assert.Contains(_pwsh.Run("Get-EtcdLease"), l => (long)l.Properties["Id"].Value == lease.ID);
         Assert.Equal("EtcdLeaseNotFound", _pwsh.Invoke("Get-EtcdLease -Id 123456789").FirstErrorId);

@@ -11,7 +11,7 @@ public sealed class ReportLabFixture : IDisposable
     public ReportLabFixture()
     {
         var lab = Assert.Single(_pwsh.Run("Start-EtcdLab -Members 3 -Activity -Port 0 -Name reporttests"));
-        Endpoints = string.Join(",", ((string[])lab.Properties["Endpoints"].Value).Select(e => $"'{e}'"));
+        Endpoints = string.Join(",", ((IReadOnlyList<string>)lab.Properties["Endpoints"].Value).Select(e => $"'{e}'"));
     }
 
     /// <summary>The lab's endpoints as one Connect-Etcd argument.</summary>

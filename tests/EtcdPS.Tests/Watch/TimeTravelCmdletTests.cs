@@ -34,11 +34,11 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : CmdletTestBa
         _raw.Put("/history/json", """{"replicas":3,"image":"nginx:1.25"}""");
         var history = _pwsh.Run("Get-EtcdKeyHistory -Key /history/json -Diff");
         Assert.Equal(2, history.Count);
-        var diff = (string[])history[0].Properties["Diff"].Value;
+        var diff = (IReadOnlyList<string>)history[0].Properties["Diff"].Value;
         Assert.Equal(new[] { "replicas: 1 → 3" }, diff);
-        var first = (string[])history[1].Properties["Diff"].Value;
+        var first = (IReadOnlyList<string>)history[1].Properties["Diff"].Value;
         Assert.All(first, line => Assert.StartsWith("+ ", line, StringComparison.Ordinal));
-        var raw = (string[])_pwsh.Run("Get-EtcdKeyHistory -Key /history/json -Diff -Raw")[0].Properties["Diff"].Value;
+        var raw = (IReadOnlyList<string>)_pwsh.Run("Get-EtcdKeyHistory -Key /history/json -Diff -Raw")[0].Properties["Diff"].Value;
         Assert.Equal(new[] { "-   \"replicas\": 1,", "+   \"replicas\": 3," }, raw);
     }
 

@@ -27,7 +27,7 @@ public sealed class TestEtcdConsistencyCommand : EtcdCmdlet
             await WriteWarningAsync($"Could not compare {missing}").ConfigureAwait(false);
         }
 
-        if (report.Disagreeing.Length > 0)
+        if (report.Disagreeing.Count > 0)
         {
             await WriteVerboseAsync($"Members that disagree at revision {report.Revision}: {string.Join(", ", report.Disagreeing)}").ConfigureAwait(false);
         }

@@ -41,10 +41,10 @@ public sealed class RemoveEtcdLeaseCommand : EtcdCmdlet
         }
     }
 
-    private static string Describe(EtcdLease lease) => lease.Keys.Length switch
+    private static string Describe(EtcdLease lease) => lease.Keys.Count switch
     {
         0 => $"Revoke the lease (TTL {lease.TTL} s left); no key is attached",
-        <= 10 => $"Revoke the lease (TTL {lease.TTL} s left) and delete its {lease.Keys.Length} key(s): {string.Join(", ", lease.Keys.Order(StringComparer.Ordinal))}",
-        _ => $"Revoke the lease (TTL {lease.TTL} s left) and delete its {lease.Keys.Length} keys: {string.Join(", ", lease.Keys.Order(StringComparer.Ordinal).Take(10))}, ...",
+        <= 10 => $"Revoke the lease (TTL {lease.TTL} s left) and delete its {lease.Keys.Count} key(s): {string.Join(", ", lease.Keys.Order(StringComparer.Ordinal))}",
+        _ => $"Revoke the lease (TTL {lease.TTL} s left) and delete its {lease.Keys.Count} keys: {string.Join(", ", lease.Keys.Order(StringComparer.Ordinal).Take(10))}, ...",
     };
 }

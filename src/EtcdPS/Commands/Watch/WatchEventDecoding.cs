@@ -30,7 +30,7 @@ internal sealed class WatchEventDecoding(DecodeOptions? decode, DiffOptions? dif
         if (diff is not null)
         {
             var changes = ValueDiff.Compare(e.PrevRawValue, e.Type == EtcdWatchEventType.Delete ? [] : e.RawValue, e.Key, diff);
-            e.Diff = changes.Lines;
+            e.Diff = TextList.Lines(changes.Lines);
             e.Changes = changes.Changes;
         }
 

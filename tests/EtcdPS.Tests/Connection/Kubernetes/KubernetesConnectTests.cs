@@ -94,7 +94,7 @@ public sealed class KubernetesConnectTests(NodeTlsEtcdFixture etcd) : IClassFixt
         // The module's EtcdConnection lives in its own load context: read it as PowerShell does.
         var connection = Assert.Single(result.Output);
         Assert.Equal("kube-system/etcd-cp-1", connection.Properties["KubernetesPod"].Value);
-        var endpoint = new Uri(Assert.Single((string[])connection.Properties["Endpoints"].Value));
+        var endpoint = new Uri(Assert.Single((IReadOnlyList<string>)connection.Properties["Endpoints"].Value));
         Assert.Equal(("https", "127.0.0.1"), (endpoint.Scheme, endpoint.Host));
         Assert.Contains(result.Verbose, v => v.Contains("Using etcd pod kube-system/etcd-cp-1 on node cp-1", StringComparison.Ordinal));
 
@@ -103,7 +103,7 @@ public sealed class KubernetesConnectTests(NodeTlsEtcdFixture etcd) : IClassFixt
         Assert.True(_api.PortForwards >= 1);
 
         // A new connection of the same name replaces this one and closes its port-forward; Disconnect-Etcd closes the new one's.
-        var replacement = new Uri(Assert.Single((string[])Assert.Single(Pwsh.Run($"Connect-Etcd -Kubernetes -Kubeconfig '{kubeconfig}' {FileCertificates} -PassThru")).Properties["Endpoints"].Value));
+        var replacement = new Uri(Assert.Single((IReadOnlyList<string>)Assert.Single(Pwsh.Run($"Connect-Etcd -Kubernetes -Kubeconfig '{kubeconfig}' {FileCertificates} -PassThru")).Properties["Endpoints"].Value));
         AssertClosed(endpoint.Port);
         Pwsh.Run("Disconnect-Etcd");
         AssertClosed(replacement.Port);
