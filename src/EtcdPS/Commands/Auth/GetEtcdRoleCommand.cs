@@ -11,7 +11,6 @@ namespace EtcdPS.Commands.Auth;
 [OutputType(typeof(EtcdRole))]
 public sealed class GetEtcdRoleCommand : AuthReadCmdlet
 {
-    /// <summary>Role names (wildcards allowed); every role when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Role")]
     [SupportsWildcards]

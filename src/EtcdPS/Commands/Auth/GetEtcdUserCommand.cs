@@ -11,7 +11,6 @@ namespace EtcdPS.Commands.Auth;
 [OutputType(typeof(EtcdUser))]
 public sealed class GetEtcdUserCommand : AuthReadCmdlet
 {
-    /// <summary>User names (wildcards allowed); every user when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("User")]
     [SupportsWildcards]
