@@ -9,9 +9,8 @@ namespace EtcdPS.Commands.Auth;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EtcdRole")]
 [OutputType(typeof(EtcdRole))]
-public sealed class GetEtcdRoleCommand : EtcdCmdlet
+public sealed class GetEtcdRoleCommand : AuthReadCmdlet
 {
-    /// <summary>Role names (wildcards allowed); every role when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Role")]
     [SupportsWildcards]
@@ -22,30 +21,9 @@ public sealed class GetEtcdRoleCommand : EtcdCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        if (Name is not null && Name.All(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-        {
-            foreach (var name in Name)
-            {
-                try
-                {
-                    await WriteObjectAsync(await AuthAdministrator.GetRoleAsync(connection, name, cancellation).ConfigureAwait(false)).ConfigureAwait(false);
-                }
-                catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.RoleNotFound)
-                {
-                    await WriteErrorAsync(ex).ConfigureAwait(false);
-                }
-            }
-
-            return;
-        }
-
-        var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        foreach (var role in await AuthAdministrator.GetRolesAsync(connection, cancellation).ConfigureAwait(false))
-        {
-            if (patterns is null || patterns.Any(p => p.IsMatch(role.Name)))
-            {
-                await WriteObjectAsync(role).ConfigureAwait(false);
-            }
-        }
+        await WriteByNameAsync(Name, EtcdErrorIds.RoleNotFound,
+            name => AuthAdministrator.GetRoleAsync(connection, name, cancellation),
+            () => AuthAdministrator.GetRolesAsync(connection, cancellation),
+            role => role.Name).ConfigureAwait(false);
     }
 }

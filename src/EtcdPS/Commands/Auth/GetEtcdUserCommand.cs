@@ -9,9 +9,8 @@ namespace EtcdPS.Commands.Auth;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EtcdUser")]
 [OutputType(typeof(EtcdUser))]
-public sealed class GetEtcdUserCommand : EtcdCmdlet
+public sealed class GetEtcdUserCommand : AuthReadCmdlet
 {
-    /// <summary>User names (wildcards allowed); every user when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("User")]
     [SupportsWildcards]
@@ -22,30 +21,9 @@ public sealed class GetEtcdUserCommand : EtcdCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        if (Name is not null && Name.All(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-        {
-            foreach (var name in Name)
-            {
-                try
-                {
-                    await WriteObjectAsync(await AuthAdministrator.GetUserAsync(connection, name, cancellation).ConfigureAwait(false)).ConfigureAwait(false);
-                }
-                catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.UserNotFound)
-                {
-                    await WriteErrorAsync(ex).ConfigureAwait(false);
-                }
-            }
-
-            return;
-        }
-
-        var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        foreach (var user in await AuthAdministrator.GetUsersAsync(connection, cancellation).ConfigureAwait(false))
-        {
-            if (patterns is null || patterns.Any(p => p.IsMatch(user.Name)))
-            {
-                await WriteObjectAsync(user).ConfigureAwait(false);
-            }
-        }
+        await WriteByNameAsync(Name, EtcdErrorIds.UserNotFound,
+            name => AuthAdministrator.GetUserAsync(connection, name, cancellation),
+            () => AuthAdministrator.GetUsersAsync(connection, cancellation),
+            user => user.Name).ConfigureAwait(false);
     }
 }

@@ -12,34 +12,28 @@ namespace EtcdPS.Commands.Auth;
 [OutputType(typeof(EtcdRole))]
 public sealed class GrantEtcdRolePermissionCommand : EtcdCmdlet
 {
-    /// <summary>The role.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RoleNameCompleter))]
     public string Role { get; set; } = string.Empty;
 
-    /// <summary>Read, Write or ReadWrite.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Type")]
     public EtcdPermissionType Permission { get; set; }
 
-    /// <summary>The key, or the first key of the range or prefix.</summary>
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>Every key that starts with -Key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Prefix")]
     public SwitchParameter Prefix { get; set; }
 
-    /// <summary>The end of the range (exclusive).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Range")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string RangeEnd { get; set; } = string.Empty;
 
-    /// <summary>Every key from -Key on.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "FromKey")]
     public SwitchParameter FromKey { get; set; }
 

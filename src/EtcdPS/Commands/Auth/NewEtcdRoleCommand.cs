@@ -11,7 +11,6 @@ namespace EtcdPS.Commands.Auth;
 [OutputType(typeof(EtcdRole))]
 public sealed class NewEtcdRoleCommand : EtcdCmdlet
 {
-    /// <summary>The role name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = [];

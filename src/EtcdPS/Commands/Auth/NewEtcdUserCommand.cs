@@ -15,22 +15,18 @@ namespace EtcdPS.Commands.Auth;
 [OutputType(typeof(EtcdUser))]
 public sealed class NewEtcdUserCommand : EtcdCmdlet
 {
-    /// <summary>The user name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Password")]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "NoPassword")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The password (prompted for when omitted).</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Password")]
     public SecureString Password { get; set; } = null!;
 
-    /// <summary>The user name and password as a credential (Get-Credential).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Credential")]
     [Credential]
     public PSCredential Credential { get; set; } = null!;
 
-    /// <summary>A user without a password (authenticates by client certificate only).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "NoPassword")]
     public SwitchParameter NoPassword { get; set; }
 

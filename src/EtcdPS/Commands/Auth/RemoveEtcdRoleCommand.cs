@@ -10,7 +10,6 @@ namespace EtcdPS.Commands.Auth;
 [Cmdlet(VerbsCommon.Remove, "EtcdRole", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 public sealed class RemoveEtcdRoleCommand : EtcdCmdlet
 {
-    /// <summary>The role names.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Role")]
     [ValidateNotNullOrEmpty]

@@ -10,7 +10,6 @@ namespace EtcdPS.Commands.Auth;
 [Cmdlet(VerbsCommon.Remove, "EtcdUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 public sealed class RemoveEtcdUserCommand : EtcdCmdlet
 {
-    /// <summary>The user names.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("User")]
     [ValidateNotNullOrEmpty]

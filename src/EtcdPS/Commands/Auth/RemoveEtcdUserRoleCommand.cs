@@ -9,37 +9,10 @@ namespace EtcdPS.Commands.Auth;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "EtcdUserRole", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(EtcdUser))]
-public sealed class RemoveEtcdUserRoleCommand : EtcdCmdlet
+public sealed class RemoveEtcdUserRoleCommand : UserRoleChangeCmdlet
 {
-    /// <summary>The user (a piped EtcdUser binds by its Name).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(UserNameCompleter))]
-    public string User { get; set; } = string.Empty;
+    private protected override string Action => "Revoke role";
 
-    /// <summary>The roles to revoke.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(RoleNameCompleter))]
-    public string[] Role { get; set; } = [];
-
-    /// <inheritdoc />
-    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
-    {
-        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        EtcdUser? result = null;
-        foreach (var role in Role)
-        {
-            if (await ShouldProcessAsync(User, $"Revoke role {role}").ConfigureAwait(false))
-            {
-                result = await AuthAdministrator.RevokeRoleAsync(connection, User, role, cancellation).ConfigureAwait(false);
-            }
-        }
-
-        if (result is not null)
-        {
-            await WriteObjectAsync(result).ConfigureAwait(false);
-        }
-    }
+    private protected override Task<EtcdUser> ChangeAsync(EtcdConnection connection, string role, CancellationToken cancellation) =>
+        AuthAdministrator.RevokeRoleAsync(connection, User, role, cancellation);
 }

@@ -12,30 +12,25 @@ namespace EtcdPS.Commands.Auth;
 [OutputType(typeof(EtcdRole))]
 public sealed class RevokeEtcdRolePermissionCommand : EtcdCmdlet
 {
-    /// <summary>The role.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RoleNameCompleter))]
     public string Role { get; set; } = string.Empty;
 
-    /// <summary>The key, or the first key of the range or prefix.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>The permission was granted on every key that starts with -Key.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("IsPrefix")]
     public SwitchParameter Prefix { get; set; }
 
-    /// <summary>The end of the range (exclusive) it was granted on.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string RangeEnd { get; set; } = string.Empty;
 
-    /// <summary>The permission was granted on every key from -Key on.</summary>
     [Parameter]
     public SwitchParameter FromKey { get; set; }
 

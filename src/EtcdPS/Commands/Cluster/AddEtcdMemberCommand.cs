@@ -12,21 +12,17 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdMemberAddition))]
 public sealed class AddEtcdMemberCommand : EtcdCmdlet
 {
-    /// <summary>The name the new member will be started with (its --name).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The new member's peer URLs (its --initial-advertise-peer-urls).</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string[] PeerUrl { get; set; } = [];
 
-    /// <summary>Add it as a learner: it receives the data but does not vote until promoted (Invoke-EtcdMemberPromotion).</summary>
     [Parameter]
     public SwitchParameter Learner { get; set; }
 
-    /// <summary>Add a voting member even while a voting member does not answer.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -12,12 +12,10 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdHashKV))]
 public sealed class GetEtcdHashKVCommand : EtcdCmdlet
 {
-    /// <summary>The revision to hash up to; 0 (the default) is each member's current revision.</summary>
     [Parameter(Position = 0)]
     [ValidateRange(0, long.MaxValue)]
     public long Revision { get; set; }
 
-    /// <summary>Ask every member of the cluster, not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 

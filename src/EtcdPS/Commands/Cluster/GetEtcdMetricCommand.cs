@@ -10,18 +10,15 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdMetric), typeof(EtcdHistogram))]
 public sealed class GetEtcdMetricCommand : EtcdCmdlet
 {
-    /// <summary>Metric names (wildcards allowed), e.g. etcd_disk_*; every metric when omitted.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MetricNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Read every member of the cluster (found through the member list), not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 
-    /// <summary>Read these URLs instead (a member's --listen-metrics-urls); /metrics is added to a URL without a path.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public Uri[]? MetricsUrl { get; set; }

@@ -13,7 +13,6 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdLeaderChange))]
 public sealed class MoveEtcdLeaderCommand : EtcdCmdlet
 {
-    /// <summary>The member to make leader, by name or hex id; the healthiest follower when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "MemberId")]
     [ValidateNotNullOrEmpty]

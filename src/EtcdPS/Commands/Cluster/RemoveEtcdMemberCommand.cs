@@ -11,28 +11,9 @@ namespace EtcdPS.Commands.Cluster;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "EtcdMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(EtcdMember))]
-public sealed class RemoveEtcdMemberCommand : EtcdCmdlet
+public sealed class RemoveEtcdMemberCommand : MemberChangeCmdlet
 {
-    /// <summary>The member, by name or hex id (a piped EtcdMember binds by its Id).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "MemberId")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(MemberCompleter))]
-    public string Member { get; set; } = string.Empty;
-
-    /// <summary>Remove even when quorum would be at risk or the connection goes only through this member.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <inheritdoc />
-    protected override async Task ProcessRecordAsync(CancellationToken cancellation)
-    {
-        var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
-        var members = await MemberChanger.RemoveAsync(connection, Member, Force,
-            (m, action) => ShouldProcessAsync(MemberChanger.Label(m), action), cancellation).ConfigureAwait(false);
-        foreach (var member in members ?? [])
-        {
-            await WriteObjectAsync(member).ConfigureAwait(false);
-        }
-    }
+    private protected override Task<IReadOnlyList<EtcdMember>?> ChangeAsync(EtcdConnection connection,
+        Func<EtcdMember, string, Task<bool>> approve, CancellationToken cancellation) =>
+        MemberChanger.RemoveAsync(connection, Member, Force, approve, cancellation);
 }

@@ -13,7 +13,6 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(bool), typeof(EtcdConsistencyReport))]
 public sealed class TestEtcdConsistencyCommand : EtcdCmdlet
 {
-    /// <summary>Return the report (hashes per member, the revision, who disagrees) instead of one boolean.</summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 

@@ -8,51 +8,41 @@ public sealed partial class TestEtcdHealthCommand
 {
     private const string DeepSet = "Deep";
 
-    /// <summary>Run the deep checks on every member and return one EtcdHealthCheck per check and member.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     public SwitchParameter Deep { get; set; }
 
-    /// <summary>Fail when the p99 of WAL fsync is above this many milliseconds (etcd's hardware guidance: 10).</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0d, 100000d)]
     public double MaxWalFsyncMs { get; set; } = 10;
 
-    /// <summary>Fail when the p99 of backend commit is above this many milliseconds (etcd's hardware guidance: 25).</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0d, 100000d)]
     public double MaxBackendCommitMs { get; set; } = 25;
 
-    /// <summary>Warn when a member's database uses this percentage of its quota.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0d, 100d)]
     public double QuotaWarnPercent { get; set; } = 80;
 
-    /// <summary>Fail when a member's database uses this percentage of its quota.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0d, 100d)]
     public double QuotaFailPercent { get; set; } = 95;
 
-    /// <summary>Warn when this percentage of a member's database file is free space a defragmentation would return.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0d, 100d)]
     public double FragmentationWarnPercent { get; set; } = 50;
 
-    /// <summary>Warn when a member saw more leader changes than this during -SampleInterval.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0, int.MaxValue)]
     public int MaxLeaderChanges { get; set; }
 
-    /// <summary>Warn when more proposals than this failed on a member during -SampleInterval.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0, int.MaxValue)]
     public int MaxFailedProposals { get; set; }
 
-    /// <summary>Fail when a member has more committed raft entries than this not yet applied.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     [ValidateRange(0L, long.MaxValue)]
     public long MaxApplyGap { get; set; } = 5000;
 
-    /// <summary>Time between the two metric samples (leader changes, failed proposals, recent latency); 5 seconds by default, at most 1 hour.</summary>
     [Parameter(ParameterSetName = DeepSet)]
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -12,14 +12,12 @@ namespace EtcdPS.Commands.Cluster;
 [OutputType(typeof(EtcdMember))]
 public sealed class UpdateEtcdMemberCommand : EtcdCmdlet
 {
-    /// <summary>The member, by name or hex id (a piped EtcdMember binds by its Id).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "MemberId")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MemberCompleter))]
     public string Member { get; set; } = string.Empty;
 
-    /// <summary>The member's new peer URLs.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string[] PeerUrl { get; set; } = [];

@@ -12,50 +12,41 @@ namespace EtcdPS.Commands.Keys;
 [OutputType(typeof(EtcdKeyspaceDifference))]
 public sealed class CompareEtcdKeyspaceCommand : AsyncPSCmdlet
 {
-    /// <summary>The reference side (for example a mounted backup); the session's default connection when omitted.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNull]
     [ConnectionNameTransformation]
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public EtcdConnection? ReferenceConnection { get; set; }
 
-    /// <summary>The side compared with it (for example the live cluster); the session's default connection when omitted.</summary>
     [Parameter(Position = 1)]
     [ValidateNotNull]
     [ConnectionNameTransformation]
     [ArgumentCompleter(typeof(ConnectionNameCompleter))]
     public EtcdConnection? DifferenceConnection { get; set; }
 
-    /// <summary>The key prefix to compare; the whole keyspace by default.</summary>
     [Parameter]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
-    /// <summary>The revision to read the reference side at; its current revision by default.</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long ReferenceRevision { get; set; }
 
-    /// <summary>The revision to read the difference side at; its current revision by default.</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long DifferenceRevision { get; set; }
 
-    /// <summary>Decode Kubernetes objects and say what changed, field by field (Diff, Changes); changes of ignored fields only are not reported.</summary>
     [Parameter]
     public SwitchParameter Decode { get; set; }
 
-    /// <summary>With -Decode: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
     [Parameter]
     [ValidateNotNull]
     public string[]? IgnoreField { get; set; }
 
-    /// <summary>With -Decode: show Secret data instead of a mask.</summary>
     [Parameter]
     public SwitchParameter ShowSecret { get; set; }
 
-    /// <summary>Only these kinds of difference.</summary>
     [Parameter]
     public EtcdKeyspaceChangeType[]? ChangeType { get; set; }
 

@@ -37,7 +37,6 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long Revision { get; set; }
 
-    /// <summary>With instances: decode each one (Kind, Summary and its fields, as Get-EtcdKey -Decode).</summary>
     [Parameter(ParameterSetName = InstancesSet)]
     public SwitchParameter Decode { get; set; }
 

@@ -19,13 +19,11 @@ public abstract class KeyspaceReadCmdlet : EtcdCmdlet
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string[]? KubernetesPrefix { get; set; }
 
-    /// <summary>Instead of -Prefix: the Kubernetes resource (pods, deployments.apps, a custom resource's plural).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KubernetesResourceCompleter))]
     public string? Resource { get; set; }
 
-    /// <summary>With -Resource: only the objects of this namespace.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]

@@ -19,26 +19,21 @@ public sealed class ConvertToEtcdValueCommand : PSCmdlet
     private EncryptionWriter? _encryption;
     private int _minor = FieldTable.Head;
 
-    /// <summary>The object: a KubernetesObject, a hashtable, or JSON or YAML text.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object InputObject { get; set; } = null!;
 
-    /// <summary>Protobuf (built-in kinds), Json or Cbor; by default what the API server chooses for the kind.</summary>
     [Parameter]
     [ValidateSet("Protobuf", "Json", "Cbor")]
     public string? Encoding { get; set; }
 
-    /// <summary>Encode as the API server of this Kubernetes version writes (e.g. 1.30): fields added later are left out.</summary>
     [Parameter]
     [ValidatePattern(@"^v?1\.\d+(\.\d+)?$")]
     public string? KubernetesVersion { get; set; }
 
-    /// <summary>The API server's EncryptionConfiguration: encrypt with the write provider for the object's resource (needs -Key).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EncryptionConfig { get; set; }
 
-    /// <summary>The etcd key the value is for: picks the encryption provider and is aesgcm's authenticated data.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string? Key { get; set; }

@@ -11,13 +11,11 @@ namespace EtcdPS.Commands.Lab;
 [OutputType(typeof(EtcdLab), typeof(EtcdLabMember))]
 public sealed class GetEtcdLabCommand : AsyncPSCmdlet
 {
-    /// <summary>Names of the labs (wildcards allowed); every lab of this session when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(LabNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Return the members (one object each, with State, ProcessId, ExitCode) instead of the labs.</summary>
     [Parameter]
     public SwitchParameter Member { get; set; }
 

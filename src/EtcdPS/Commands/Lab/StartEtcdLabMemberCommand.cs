@@ -11,20 +11,17 @@ namespace EtcdPS.Commands.Lab;
 [OutputType(typeof(EtcdLabMember))]
 public sealed class StartEtcdLabMemberCommand : AsyncPSCmdlet
 {
-    /// <summary>The members to start (wildcards allowed); every member that does not run when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(LabMemberCompleter))]
     public string[]? Member { get; set; }
 
-    /// <summary>The lab; the lab of the current connection (or the only lab) when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(LabNameCompleter))]
     public string? Lab { get; set; }
 
-    /// <summary>Return the members with their new state.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

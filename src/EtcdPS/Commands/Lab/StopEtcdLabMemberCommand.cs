@@ -11,24 +11,20 @@ namespace EtcdPS.Commands.Lab;
 [OutputType(typeof(EtcdLabMember))]
 public sealed class StopEtcdLabMemberCommand : AsyncPSCmdlet
 {
-    /// <summary>The members to stop (etcd-0, etcd-1, …; wildcards allowed).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(LabMemberCompleter))]
     public string[] Member { get; set; } = [];
 
-    /// <summary>The lab; the lab of the current connection (or the only lab) when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(LabNameCompleter))]
     public string? Lab { get; set; }
 
-    /// <summary>Suspend the process (SIGSTOP) instead of killing it: a member that hangs, keeps its sockets open and answers nothing.</summary>
     [Parameter]
     public SwitchParameter Freeze { get; set; }
 
-    /// <summary>Return the members with their new state.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

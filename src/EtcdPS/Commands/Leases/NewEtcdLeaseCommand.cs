@@ -12,13 +12,11 @@ namespace EtcdPS.Commands.Leases;
 [OutputType(typeof(EtcdLease))]
 public sealed class NewEtcdLeaseCommand : EtcdCmdlet
 {
-    /// <summary>Seconds until the lease expires unless kept alive.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("TTL")]
     [ValidateRange(1, long.MaxValue)]
     public long TimeToLive { get; set; }
 
-    /// <summary>The lease id to use (decimal or hex); etcd chooses one when omitted.</summary>
     [Parameter]
     [LeaseIdTransformation]
     [ValidateRange(0, long.MaxValue)]

@@ -12,7 +12,6 @@ namespace EtcdPS.Commands.Leases;
 [OutputType(typeof(EtcdLease))]
 public sealed class RemoveEtcdLeaseCommand : EtcdCmdlet
 {
-    /// <summary>The lease: its id (decimal or hex) or a lease object; piped leases bind by their Id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Lease")]
     [LeaseIdTransformation]

@@ -13,18 +13,15 @@ namespace EtcdPS.Commands.Leases;
 [OutputType(typeof(EtcdLease))]
 public sealed class UpdateEtcdLeaseCommand : EtcdCmdlet
 {
-    /// <summary>The lease: its id (decimal or hex) or a lease object; a piped lease binds by its Id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Lease")]
     [LeaseIdTransformation]
     [ArgumentCompleter(typeof(LeaseCompleter))]
     public long Id { get; set; }
 
-    /// <summary>Keep renewing the lease until -Duration passed, or until stopped (Ctrl+C) when no duration is given.</summary>
     [Parameter]
     public SwitchParameter KeepAlive { get; set; }
 
-    /// <summary>With -KeepAlive: how long to keep the lease alive.</summary>
     [Parameter]
     public TimeSpan? Duration { get; set; }
 

@@ -13,26 +13,21 @@ namespace EtcdPS.Commands.Maintenance;
 [OutputType(typeof(EtcdDefragResult))]
 public sealed class InvokeEtcdDefragmentationCommand : EtcdCmdlet
 {
-    /// <summary>Members to defragment, by client URL or member name; the connection's endpoints when omitted (all members with -Cluster).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientUrls")]
     [ArgumentCompleter(typeof(MemberCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
 
-    /// <summary>Every member in the member list, not only the connection's endpoints.</summary>
     [Parameter]
     public SwitchParameter Cluster { get; set; }
 
-    /// <summary>Deadline of each member's defragment call (default 30 minutes).</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Move leadership to the healthiest follower before the leader is defragmented (as etcd-defrag does).</summary>
     [Parameter]
     public SwitchParameter MoveLeader { get; set; }
 
-    /// <summary>How long to wait for a defragmented member to answer again before the next one (default 5 minutes).</summary>
     [Parameter]
     public TimeSpan SettleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

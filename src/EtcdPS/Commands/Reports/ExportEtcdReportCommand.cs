@@ -11,21 +11,17 @@ namespace EtcdPS.Commands.Reports;
 [OutputType(typeof(EtcdReportFile))]
 public sealed class ExportEtcdReportCommand : EtcdCmdlet
 {
-    /// <summary>The HTML file to write. Its folder must exist; an existing file is replaced only with -Force.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>The keyspace prefix measured for the treemap and the largest objects (default: every key).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(KeyCompleter))]
     public string Prefix { get; set; } = string.Empty;
 
-    /// <summary>How long to sample the write rate and the members' metrics (default 1 minute; 1 second to 1 hour).</summary>
     [Parameter]
     public TimeSpan SampleDuration { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Replace the file when it exists.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

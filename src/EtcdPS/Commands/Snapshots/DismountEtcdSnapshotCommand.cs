@@ -12,13 +12,11 @@ public sealed class DismountEtcdSnapshotCommand : PSCmdlet
     private const string ByNameSet = "ByName";
     private const string ByConnectionSet = "ByConnection";
 
-    /// <summary>Names of the mounted snapshots (wildcards allowed); every mounted snapshot when omitted.</summary>
     [Parameter(Position = 0, ParameterSetName = ByNameSet)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(MountedSnapshotNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Mounted snapshots to close, from Mount-EtcdSnapshot or Get-EtcdConnection.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByConnectionSet)]
     [ConnectionNameTransformation]
     [ArgumentCompleter(typeof(MountedSnapshotNameCompleter))]

@@ -10,13 +10,11 @@ namespace EtcdPS.Commands.Snapshots;
 [OutputType(typeof(EtcdSnapshotFileInfo))]
 public sealed class GetEtcdSnapshotInfoCommand : AsyncPSCmdlet
 {
-    /// <summary>The snapshot file(s).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
-    /// <summary>The etcd binary to read the copy with; etcdutl (3.5+) or etcdctl (3.4) next to it restores it. etcd on PATH by default.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EtcdPath { get; set; }

@@ -10,27 +10,22 @@ namespace EtcdPS.Commands.Snapshots;
 [OutputType(typeof(EtcdConnection))]
 public sealed class MountEtcdSnapshotCommand : AsyncPSCmdlet
 {
-    /// <summary>The snapshot file (Save-EtcdSnapshot, etcdctl snapshot save, or a data folder's member/snap/db with -SkipHashCheck).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>The connection name (for -Connection); the file name without extension by default.</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    /// <summary>The etcd binary to serve the copy; etcdutl (3.5+) or etcdctl (3.4) next to it restores it. etcd on PATH by default.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? EtcdPath { get; set; }
 
-    /// <summary>Mount a file that has no sha256 trailer (a db copied from a data folder) or whose trailer does not match.</summary>
     [Parameter]
     public SwitchParameter SkipHashCheck { get; set; }
 
-    /// <summary>Make the mounted snapshot the session's default connection.</summary>
     [Parameter]
     public SwitchParameter Default { get; set; }
 

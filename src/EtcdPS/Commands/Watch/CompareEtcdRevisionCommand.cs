@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EtcdPS.Engine.Kubernetes;
 using EtcdPS.Commands.Keys;
 using EtcdPS.Engine.Watch;
 
@@ -10,7 +9,7 @@ namespace EtcdPS.Commands.Watch;
 /// </summary>
 [Cmdlet(VerbsData.Compare, "EtcdRevision", DefaultParameterSetName = "Prefix")]
 [OutputType(typeof(EtcdRevisionChange))]
-public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
+public sealed class CompareEtcdRevisionCommand : ValueDiffCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Prefix")]
     [AllowEmptyString]
@@ -38,23 +37,6 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
     [Parameter]
     public EtcdChangeType[]? ChangeType { get; set; }
 
-    /// <summary>Add what changed in each value (Diff: one line per changed field, e.g. spec.replicas: 3 → 5); reads the values of the changed keys only.</summary>
-    [Parameter]
-    public SwitchParameter Diff { get; set; }
-
-    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public string[]? IgnoreField { get; set; }
-
-    /// <summary>With -Diff: show Secret data instead of a mask.</summary>
-    [Parameter]
-    public SwitchParameter ShowSecret { get; set; }
-
-    /// <summary>With -Diff: a line diff of the raw text instead of decoding Kubernetes objects.</summary>
-    [Parameter]
-    public SwitchParameter Raw { get; set; }
-
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellation)
     {
@@ -63,7 +45,7 @@ public sealed class CompareEtcdRevisionCommand : EtcdCmdlet
         var wanted = new HashSet<EtcdChangeType>(ChangeType ?? Enum.GetValues<EtcdChangeType>());
         var activity = $"Comparing '{Prefix}' between revisions {From} and {(To == 0 ? "now" : To)}";
         var found = 0;
-        var diff = Diff ? DiffOptions.From(IgnoreField, ShowSecret, raw: Raw) : null;
+        var diff = RequestedDiff;
         await foreach (var change in RevisionComparer.CompareAsync(connection, Prefix, From, To, wanted, cancellation).ConfigureAwait(false))
         {
             if (++found % 1000 == 0)

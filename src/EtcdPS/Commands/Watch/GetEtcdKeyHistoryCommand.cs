@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EtcdPS.Engine.Kubernetes;
 using EtcdPS.Commands.Keys;
 using EtcdPS.Engine.Watch;
 
@@ -10,7 +9,7 @@ namespace EtcdPS.Commands.Watch;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EtcdKeyHistory", DefaultParameterSetName = "Key")]
 [OutputType(typeof(EtcdKeyVersion))]
-public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
+public sealed class GetEtcdKeyHistoryCommand : ValueDiffCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Key")]
     [ValidateNotNullOrEmpty]
@@ -31,22 +30,6 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    [Parameter]
-    public SwitchParameter Diff { get; set; }
-
-    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public string[]? IgnoreField { get; set; }
-
-    /// <summary>With -Diff: show Secret data instead of a mask.</summary>
-    [Parameter]
-    public SwitchParameter ShowSecret { get; set; }
-
-    /// <summary>With -Diff: a line diff of the raw text instead of decoding Kubernetes objects.</summary>
-    [Parameter]
-    public SwitchParameter Raw { get; set; }
-
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -60,9 +43,9 @@ public sealed class GetEtcdKeyHistoryCommand : EtcdCmdlet
         try
         {
             var versions = KeyHistoryNoOps.MarkAsync(reader.ReadAsync(false, cancellation), cancellation);
-            if (Diff)
+            if (RequestedDiff is { } diff)
             {
-                versions = ValueDiff.AttachAsync(versions, DiffOptions.From(IgnoreField, ShowSecret, raw: Raw), cancellation);
+                versions = ValueDiff.AttachAsync(versions, diff, cancellation);
             }
 
             await foreach (var version in versions.ConfigureAwait(false))

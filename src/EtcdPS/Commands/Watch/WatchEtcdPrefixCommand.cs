@@ -63,20 +63,16 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
     [Parameter]
     public SwitchParameter ProgressNotify { get; set; }
 
-    /// <summary>Decode Kubernetes values: each event gets Kind, Summary and the object's fields; a Delete is decoded from its previous value (needs -PrevKv).</summary>
     [Parameter]
     public SwitchParameter Decode { get; set; }
 
-    /// <summary>Add what each change did (Diff: one line per changed field, e.g. spec.replicas: 3 → 5); asks for the previous values like -PrevKv.</summary>
     [Parameter]
     public SwitchParameter Diff { get; set; }
 
-    /// <summary>With -Diff: more fields to leave out (JSON paths, * matches anything), besides metadata.resourceVersion, managedFields and generation.</summary>
     [Parameter]
     [ValidateNotNull]
     public string[]? IgnoreField { get; set; }
 
-    /// <summary>With -Decode or -Diff: show Secret data instead of a mask.</summary>
     [Parameter]
     public SwitchParameter ShowSecret { get; set; }
 
