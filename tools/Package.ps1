@@ -28,7 +28,7 @@ $target = Join-Path $OutputPath "EtcdPS/$version"
 if (Test-Path $target) { Remove-Item -LiteralPath $target -Recurse -Force }
 $null = New-Item -ItemType Directory -Force -Path (Join-Path $target 'bin'), (Join-Path $target 'en-US')
 
-foreach ($file in 'EtcdPS.psd1', 'EtcdPS.psm1', 'EtcdPS.format.ps1xml', 'README.md') {
+foreach ($file in 'EtcdPS.psd1', 'EtcdPS.psm1', 'EtcdPS.format.ps1xml', 'README.md', 'LICENSE') {
     $path = Join-Path $Root $file
     if (Test-Path -LiteralPath $path) { Copy-Item -LiteralPath $path -Destination $target }
 }
