@@ -68,25 +68,54 @@ internal sealed class KeyWindows
     }
 
     /// <summary>
-    /// The end of the path level a window has run out of: the directory ('/'-separated) that <paramref name="start"/>
-    /// shares with the last key read, <paramref name="level"/> levels up (1: that directory itself). An empty window
-    /// means the keys of that directory are done, so the next window may run to its end (or its parent's, after
-    /// another empty one) instead of growing a few times per request from the density of deep keys. Null when there is
-    /// no such level: the window may run to the end of the range.
+    /// Where a window after empty ones may end, so that finding the next keys never makes etcd count every key after
+    /// them. Below the top of the range: the end of the deepest directory ('/'-separated) of the last key read that still
+    /// holds keys after <paramref name="from"/> (an empty window that reached a directory's end finished it, so the next
+    /// one climbs a level). At the top (the directory's end is the range's, where the resources of /registry/ are):
+    /// the next sibling is looked for by its first byte, the step doubling every second <paramref name="steps"/>
+    /// (configmaps0 .. d, d .. e, e .. g, ...): a jump to the range's end would count all the resources still to come, once
+    /// per resource left behind. <paramref name="stepped"/> tells that the top was stepped.
     /// </summary>
-    public static byte[]? LevelEnd(ReadOnlySpan<byte> start, ReadOnlySpan<byte> lastKey, int level)
+    public static byte[] EscapeEnd(ReadOnlySpan<byte> from, ReadOnlySpan<byte> lastKey, int steps, KeyRange range, out bool stepped)
     {
-        var shared = start[..start.CommonPrefixLength(lastKey)];
-        for (var i = shared.Length - 1; i >= 0; i--)
+        stepped = false;
+        for (var i = lastKey.Length - 1; i >= 0; i--)
         {
-            if (shared[i] == (byte)'/' && --level == 0)
+            if (lastKey[i] != (byte)'/')
             {
-                var end = KeyRange.PrefixEnd(shared[..(i + 1)]);
-                return KeyRange.IsToTheEnd(end) ? null : end;
+                continue;
             }
+
+            var end = KeyRange.PrefixEnd(lastKey[..(i + 1)]);
+            var top = KeyRange.IsToTheEnd(end) || range.IsPastEnd(end);
+            if (!top)
+            {
+                if (end.AsSpan().SequenceCompareTo(from) > 0)
+                {
+                    return end;
+                }
+
+                continue;
+            }
+
+            var child = i + 1;
+            if (from.Length <= child || !from[..child].SequenceEqual(lastKey[..child]))
+            {
+                return range.End;
+            }
+
+            var next = from[child] + (1 << Math.Min(steps / 2, 8));
+            if (next > 0xff)
+            {
+                return range.End;
+            }
+
+            stepped = true;
+            byte[] bound = [.. from[..child], (byte)next];
+            return range.IsPastEnd(bound) ? range.End : bound;
         }
 
-        return null;
+        return range.End;
     }
 
     /// <summary>

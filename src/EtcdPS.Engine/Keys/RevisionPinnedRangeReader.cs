@@ -62,6 +62,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
     private readonly RangePaging _paging = paging ?? RangePaging.Default;
     private (byte[] Low, byte[] High, long Keys)? _density;
     private int _emptyWindows;
+    private int _topSteps;
     private byte[]? _lastKey;
     private int _requests;
 
@@ -233,6 +234,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
             }
 
             _emptyWindows = 0;
+            _topSteps = 0;
             _density = kvs.Count >= 2 ? (kvs[0].Key.ToByteArray(), kvs[^1].Key.ToByteArray(), kvs.Count - 1) : _density;
             var end = kvs.Count >= 2
                 ? windows.End(start, kvs[0].Key.Span, kvs[^1].Key.Span, kvs.Count - 1, limit * _paging.WindowFill, query.Range)
@@ -270,6 +272,7 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         {
             // The whole window came back: the next one starts at its end, as wide as its density suggests.
             _emptyWindows = 0;
+            _topSteps = 0;
             _density = (window.Start, window.End, page.Count);
             return new Window(window.End, windows.End(window.End, window.Start, window.End, page.Count, limit * _paging.WindowFill, query.Range), limit);
         }
@@ -280,19 +283,17 @@ internal sealed class RevisionPinnedRangeReader(EtcdConnection connection, KeyQu
         var target = limit * _paging.WindowFill * Math.Pow(8, _emptyWindows - 1);
         var from = windows.Normalize(window.End);
         var wider = windows.End(from, low, high, keys, target, query.Range);
-        // ... and after a second empty one, at least to the end of the directory the last keys were in, one level
-        // further up per empty window after that:
-        // leaving /registry/configmaps/ for /registry/deployments/ then takes one or two requests, not dozens.
-        if (_lastKey is not null && _emptyWindows >= 2 && !ReferenceEquals(wider, query.Range.End))
+        if (_lastKey is not null)
         {
-            var level = KeyWindows.LevelEnd(window.End, _lastKey, _emptyWindows - 1);
-            if (level is null || query.Range.IsPastEnd(level))
+            // Never past the directory the last keys were in (or, at the top, the next first byte), and after a second
+            // empty window right to there: leaving /registry/configmaps/ for /registry/deployments/ then takes a few
+            // requests, not dozens, and none of them counts the resources after deployments.
+            var escape = KeyWindows.EscapeEnd(window.End, _lastKey, _topSteps, query.Range, out var stepped);
+            var escapeIsNearer = !KeyRange.IsToTheEnd(escape) && (KeyRange.IsToTheEnd(wider) || escape.AsSpan().SequenceCompareTo(wider) < 0);
+            if (_emptyWindows >= 2 || escapeIsNearer)
             {
-                wider = query.Range.End;
-            }
-            else if (level.AsSpan().SequenceCompareTo(wider) > 0)
-            {
-                wider = level;
+                wider = escape;
+                _topSteps += stepped ? 1 : 0;
             }
         }
 

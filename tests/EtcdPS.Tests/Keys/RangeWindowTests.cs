@@ -156,6 +156,20 @@ public sealed class RangeWindowTests(SingleEtcdFixture etcd) : IClassFixture<Sin
     }
 
     [Fact]
+    public async Task Leaving_one_resource_for_the_next_does_not_count_the_rest_of_the_keyspace()
+    {
+        // The shape of /registry: resource directories, each with namespaces of objects. Finishing one resource and
+        // finding the next must not cost a count of every key after it (that is quadratic in the number of resources).
+        using var data = new KeyData(etcd.Endpoint);
+        string[] resources = ["configmaps", "deployments", "endpointslices", "events", "leases", "pods", "replicasets", "secrets", "serviceaccounts", "services/specs"];
+        data.PutMany(resources.SelectMany(r => Enumerable.Range(0, 600).Select(i => ($"/w-res/{r}/ns-{i % 30}/obj-{i:D7}", "v"))));
+
+        var reader = await AssertListsTheSnapshot(data, new KeyQuery { Range = KeyRange.Prefix("/w-res/") }, Pages(200));
+        Assert.Equal(6000, reader.KeysRead);
+        Assert.InRange(reader.KeysCounted, 6000, 4 * 6000);
+    }
+
+    [Fact]
     public async Task Limit_paging_counts_the_rest_of_the_range_for_every_page_windows_do_not()
     {
         using var data = new KeyData(etcd.Endpoint);
