@@ -50,6 +50,21 @@ Describe 'Cluster cmdlets against a 3-member etcd' {
         $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'EtcdUnavailable,*'
         $failed[0].TargetObject | Should -Be "http://127.0.0.1:$extra"
+
+        # A health script's CSV: lists are text (here empty), not "System.String[]".
+        $csv = $status | ConvertTo-Csv | ConvertFrom-Csv
+        $csv[3].Error | Should -BeLike '*refused*'
+        $csv[3].Reachable | Should -Be 'False'
+        $csv.Errors | Should -Be @('', '', '', '')
+        $csv.Alarms | Should -Be @('', '', '', '')
+    }
+
+    It 'Get-EtcdMember exports its URLs as text in CSV and as arrays in JSON' {
+        $member = Get-EtcdMember -Name 'etcd-1'
+        ($member | ConvertTo-Csv | ConvertFrom-Csv).ClientUrls | Should -BeExactly $script:etcd.Members[1].ClientUrl
+        $json = $member | ConvertTo-Json | ConvertFrom-Json
+        $json.ClientUrls | Should -HaveCount 1
+        $json.ClientUrls[0] | Should -BeExactly $script:etcd.Members[1].ClientUrl
     }
 }
 
@@ -210,7 +225,10 @@ Describe 'A cluster that lost its quorum (2 of 3 members down)' {
         Stop-EtcdLabMember -Lab pester-quorum -Member etcd-2 -Freeze 6>$null
         try {
             Connect-Etcd -Endpoint $script:outage.Endpoints -Name frozen -DialTimeout 00:00:02 -WarningAction SilentlyContinue
-            $status = @(Get-EtcdStatus -ErrorAction SilentlyContinue -ErrorVariable e)
+            # The frozen member may have been the leader: the other two elect a new one within a few election timeouts.
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            do { $status = @(Get-EtcdStatus -ErrorAction SilentlyContinue -ErrorVariable e) }
+            until (@($status | Where-Object IsLeader).Count -eq 1 -or [DateTime]::UtcNow -gt $deadline)
             $status | Should -HaveCount 3
             $status[2].Reachable | Should -BeFalse
             @($status | Where-Object IsLeader) | Should -HaveCount 1
