@@ -22,8 +22,8 @@ public sealed partial class ModuleShapeTests
     /// <summary>Cmdlets that write nothing to the pipeline, so they need no OutputType.</summary>
     private static readonly string[] s_writeNothing = ["Disconnect-Etcd", "Dismount-EtcdSnapshot", "Enable-EtcdAuth", "Disable-EtcdAuth", "Remove-EtcdUser", "Remove-EtcdRole"];
 
-    /// <summary>Parameters that name keys, members or connections: Tab must offer the real ones.</summary>
-    private static readonly string[] s_completedParameters = ["Key", "Prefix", "RangeEnd", "KubernetesPrefix", "Endpoint", "MemberId", "Member", "Connection"];
+    /// <summary>Parameters that name keys, members, connections, users, roles or labs: Tab must offer the real ones.</summary>
+    private static readonly string[] s_completedParameters = ["Key", "Prefix", "RangeEnd", "KubernetesPrefix", "Endpoint", "MemberId", "Member", "Connection", "User", "Role", "Lab"];
 
     /// <summary>Connect-Etcd -Endpoint names servers that are not connected yet: there is nothing to complete from.</summary>
     private static readonly string[] s_noCompleter = ["Connect-Etcd -Endpoint"];
