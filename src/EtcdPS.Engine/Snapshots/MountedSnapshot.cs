@@ -72,7 +72,7 @@ internal sealed class MountedSnapshot : IDisposable
         var etcd = EtcdServer.FindEtcd(options.EtcdPath);
         var tool = FindRestoreTool(etcd);
         var check = await SnapshotFile.CheckAsync(options.Path, requireTrailer,
-            progress is null ? null : new Progress<(long Done, long Total)>(p => progress.Report(new("Verifying the file", p.Done, p.Total))),
+            progress is null ? null : new InlineProgress(p => progress.Report(new("Verifying the file", p.Done, p.Total))),
             cancellation).ConfigureAwait(false);
         var folder = CreatePrivateFolder();
         var mount = new MountedSnapshot(folder, check, tool);
@@ -252,5 +252,12 @@ internal sealed class MountedSnapshot : IDisposable
 
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length == 0 ? "(no output)" : string.Join(" ", lines.TakeLast(2));
+    }
+
+    // Progress<T> posts each report to the thread pool: the verify step's last report could arrive after the restore
+    // had begun (out of order in Write-Progress). Reports are passed on in the caller's order instead.
+    private sealed class InlineProgress(Action<(long Done, long Total)> report) : IProgress<(long Done, long Total)>
+    {
+        public void Report((long Done, long Total) value) => report(value);
     }
 }
