@@ -54,6 +54,12 @@ function Add-Check([string] $Name, [bool] $Ok, [ValidateSet('Critical', 'Warning
     $checks.Add([pscustomobject]@{ Check = $Name; Ok = $Ok; Severity = $(if ($Ok) { 'OK' } else { $Severity }); Detail = $Detail })
 }
 
+# "etcd-2 (http://10.0.0.7:2379): Connection refused": the error text without the endpoint it already names.
+function Format-Member($member) {
+    $name = if ($member.Name) { "$($member.Name) ($($member.Endpoint))" } else { $member.Endpoint }
+    '{0}: {1}' -f $name, ($member.Error -replace '^etcd at \S+ (is not reachable: |failed: )?', '')
+}
+
 try {
     $w = @()
     if ($Endpoint) {
@@ -71,7 +77,7 @@ try {
     $withLeader = @($reachable | Where-Object { $_.LeaderId })
     $quorum = [math]::Floor($status.Count / 2) + 1
     Add-Check 'Members reachable' ($status.Count -gt 0 -and $reachable.Count -eq $status.Count) $(if ($withLeader.Count -ge $quorum) { 'Warning' } else { 'Critical' }) (
-        '{0} of {1} reachable{2}' -f $reachable.Count, $status.Count, $(if ($reachable.Count -lt $status.Count) { ': ' + ((@($status | Where-Object { -not $_.Reachable }) | ForEach-Object { "$($_.Endpoint) $($_.Error)" }) -join '; ') } else { '' }))
+        '{0} of {1} reachable{2}' -f $reachable.Count, $status.Count, $(if ($reachable.Count -lt $status.Count) { ': ' + ((@($status | Where-Object { -not $_.Reachable }) | ForEach-Object { Format-Member $_ }) -join '; ') } else { '' }))
     Add-Check 'Quorum' ($status.Count -gt 0 -and $withLeader.Count -ge $quorum) 'Critical' ('{0} of {1} members follow a leader, {2} needed' -f $withLeader.Count, $status.Count, $quorum)
     $leaderIds = @($withLeader | ForEach-Object LeaderId | Select-Object -Unique)
     Add-Check 'One leader' ($leaderIds.Count -eq 1 -and @($reachable | Where-Object IsLeader).Count -eq 1) 'Critical' $(
@@ -84,7 +90,7 @@ try {
         $health = @(Test-EtcdHealth -Cluster -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         $sick = @($health | Where-Object { -not $_.Healthy })
         Add-Check 'Members healthy' ($health.Count -gt 0 -and $sick.Count -eq 0) 'Warning' (
-            '{0} of {1} healthy{2}' -f ($health.Count - $sick.Count), $health.Count, $(if ($sick) { ': ' + (($sick | ForEach-Object { "$($_.Endpoint) $($_.Error)" }) -join '; ') } else { '' }))
+            '{0} of {1} healthy{2}' -f ($health.Count - $sick.Count), $health.Count, $(if ($sick) { ': ' + (($sick | ForEach-Object { Format-Member $_ }) -join '; ') } else { '' }))
     }
 
     foreach ($s in $reachable) {
