@@ -34,6 +34,9 @@ public sealed class TextList : ReadOnlyCollection<string>
     /// <summary>An array becomes a list with the same items.</summary>
     public static implicit operator TextList(string[] items) => items.Length == 0 ? Empty : new TextList(items);
 
+    /// <summary>The number of items, as on the string[] these lists replaced (<c>$member.PeerUrls.Length</c>).</summary>
+    public int Length => Count;
+
     /// <inheritdoc />
     public override string ToString() => string.Join(_separator, this);
 }
