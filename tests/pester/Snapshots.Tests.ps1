@@ -60,6 +60,9 @@ Describe 'Mount-EtcdSnapshot' {
     It 'refuses every write with EtcdSnapshotReadOnly' {
         $writes = @(
             { Set-EtcdKey /pester/x y -Connection nightly -ErrorAction Stop }
+            # Under a Kubernetes object's key a plain value is refused too; the read-only refusal comes first.
+            { Set-EtcdKey /registry/configmaps/shop/x -Value y -Connection nightly -ErrorAction Stop }
+            { Get-EtcdKey /registry/deployments/shop/web -Decode -Connection nightly | Set-EtcdKey -Connection nightly -Force -Confirm:$false -ErrorAction Stop }
             { Remove-EtcdKey /registry/deployments/shop/web -Force -Confirm:$false -Connection nightly -ErrorAction Stop -WarningAction SilentlyContinue }
             { Invoke-EtcdCompaction -KeepRevisions 1 -Confirm:$false -Connection nightly -ErrorAction Stop }
             { Invoke-EtcdDefragmentation -Confirm:$false -Connection nightly -ErrorAction Stop }

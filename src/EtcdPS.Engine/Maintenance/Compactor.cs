@@ -75,16 +75,39 @@ internal static class Compactor
 
         if (revision <= previous || revision < 1)
         {
-            var explicitRevision = target is CompactionTarget.Exact;
-            throw new EtcdException(explicitRevision ? EtcdErrorIds.RevisionCompacted : EtcdErrorIds.NothingToCompact,
-                EtcdErrorCategory.InvalidOperation,
-                previous > 0
-                    ? $"History below revision {previous} was already compacted; revision {revision} adds nothing to compact."
-                    : $"Revision {revision} leaves nothing to compact (current revision {current}).",
-                revision, $"Give a revision between {Math.Max(previous, 1) + 1} and {current}.") { Revision = previous };
+            throw NothingToCompact(target, revision, previous, current, rate);
         }
 
         return new CompactionPlan(current, previous, revision, target is CompactionTarget.OlderThan, rate);
+    }
+
+    /// <summary>The refusal of a target at or below what is compacted already, in the terms the user gave it.</summary>
+    private static EtcdException NothingToCompact(CompactionTarget target, long revision, long previous, long current, double? rate)
+    {
+        // The history kept runs from the oldest revision still readable to the current one.
+        var oldest = Math.Max(previous, 1);
+        var most = current - Math.Max(previous, 0) - 1;
+        var (message, action) = target switch
+        {
+            CompactionTarget.Keep keep => (
+                $"-KeepRevisions {keep.Revisions} keeps the whole history, which runs from revision {oldest} to the current {current}.",
+                most switch
+                {
+                    >= 1 => $"Give -KeepRevisions {most} or less.",
+                    0 => "Only -KeepRevisions 0 compacts anything now (all history but the current revision).",
+                    _ => "History is compacted up to the current revision already; nothing can be compacted until keys are written.",
+                }),
+            CompactionTarget.OlderThan older => (
+                $"No history is older than {older.Age}: at the {rate:0.##} revisions/s measured, the history kept (from revision {oldest} to {current}) is younger.",
+                "Give a shorter -OlderThan, or -KeepRevisions."),
+            _ => (
+                previous > 0
+                    ? $"History below revision {previous} was already compacted; revision {revision} adds nothing to compact."
+                    : $"Revision {revision} leaves nothing to compact (current revision {current}).",
+                $"Give a revision between {oldest + 1} and {current}."),
+        };
+        return new EtcdException(target is CompactionTarget.Exact ? EtcdErrorIds.RevisionCompacted : EtcdErrorIds.NothingToCompact,
+            EtcdErrorCategory.InvalidOperation, message, revision, action) { Revision = previous };
     }
 
     public static async Task<EtcdCompactionResult> CompactAsync(EtcdConnection connection, CompactionPlan plan, bool physical,

@@ -53,7 +53,13 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         _pwsh.Run($"Invoke-EtcdCompaction -Revision {revision} -Confirm:$false");
         Assert.Equal("EtcdRevisionCompacted", _pwsh.Invoke($"Invoke-EtcdCompaction -Revision {revision - 1} -Confirm:$false").FirstErrorId);
         Assert.Equal("EtcdFutureRevision", _pwsh.Invoke($"Invoke-EtcdCompaction -Revision {revision + 1_000_000} -Confirm:$false").FirstErrorId);
-        Assert.Equal("EtcdNothingToCompact", _pwsh.Invoke("Invoke-EtcdCompaction -KeepRevisions 100000000 -Confirm:$false").FirstErrorId);
+        var keepAll = _pwsh.Invoke("Invoke-EtcdCompaction -KeepRevisions 100000000 -Confirm:$false");
+        Assert.Equal("EtcdNothingToCompact", keepAll.FirstErrorId);
+        // Said in the terms the user gave, not as a negative revision.
+        var refusal = keepAll.Errors[0];
+        Assert.StartsWith("-KeepRevisions 100000000 keeps the whole history", refusal.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-9", refusal.Exception.Message, StringComparison.Ordinal);
+        Assert.Matches(@"-KeepRevisions \d+ ", refusal.ErrorDetails?.RecommendedAction ?? string.Empty);
     }
 
     [Fact]

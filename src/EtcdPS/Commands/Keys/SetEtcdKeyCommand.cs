@@ -78,6 +78,8 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
                 $"No value for '{Key}': give -Value or -RawValue.", Key);
         }
 
+        // A mounted snapshot refuses every write: say that first, not what else is wrong with this one.
+        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
         if (!Raw && KubernetesObjectPaths.HoldsObject(Key, KubernetesPrefixes.Normalize(KubernetesPrefix)!) && NotAnObject(value) is { } reason)
         {
             await WriteErrorAsync(new EtcdException(EtcdErrorIds.NotAKubernetesObject, EtcdErrorCategory.InvalidArgument,
@@ -91,7 +93,6 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         var keyTyped = IsTyped(nameof(Key)) || IsTyped(nameof(RawKey));
         var lease = keyTyped && !IsTyped(nameof(Lease)) ? 0 : Lease;
         var expectedModRevision = keyTyped && !IsTyped(nameof(ExpectedModRevision)) ? -1 : ExpectedModRevision;
-        var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
         var action = $"Set etcd key ({value.Length} bytes{(expectedModRevision >= 0 ? $", if ModRevision is {expectedModRevision}" : string.Empty)})";
         if (await ApproveAsync(key, null, action).ConfigureAwait(false))
         {
@@ -140,7 +141,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         {
             var obj = KubernetesObjectInput.ToJson(input);
             var readAt = (input as PSObject)?.BaseObject is KubernetesObject k ? k.ModRevision : 0;
-            var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
+            var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
             var plan = await KubernetesObjectWriter.PlanAsync(connection, Key, obj, readAt,
                 ExpectedModRevision >= 0 ? ExpectedModRevision : null,
                 EncryptionConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig),
