@@ -140,6 +140,15 @@ internal static class EtcdErrors
                 "Check -CaCertPath (the CA that signed the server certificate), -CertPath/-KeyPath (a client certificate the server trusts), or use -SkipCertificateCheck for a lab.", ex);
         }
 
+        // A member that stopped answering (frozen, overloaded) while the connection was idle: .NET reports the unanswered
+        // HTTP/2 keep-alive ping as an internal error with its own text.
+        if (detail.Contains("respond to a ping", StringComparison.Ordinal) || InnermostMessage(ex).Contains("respond to a ping", StringComparison.Ordinal))
+        {
+            return new EtcdException(EtcdErrorIds.Timeout, EtcdErrorCategory.OperationTimeout,
+                $"etcd at {target} did not answer: the connection's keep-alive ping went unanswered (a frozen or overloaded member).", target,
+                "Check that the member runs and is not overloaded (Get-EtcdStatus -Cluster); the next call opens a new connection.", ex);
+        }
+
         foreach (var rule in s_rules)
         {
             if (rule.Matches(ex, detail))

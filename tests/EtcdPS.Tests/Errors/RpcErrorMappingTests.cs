@@ -31,6 +31,19 @@ public sealed class RpcErrorMappingTests
     }
 
     [Fact]
+    public void An_unanswered_keep_alive_ping_is_a_timeout_not_a_server_error()
+    {
+        // What grpc-dotnet reports when a member froze while the connection was idle (seen after ~40 s of SIGSTOP).
+        var inner = new HttpRequestException("The HTTP/2 server didn't respond to a ping request within the configured KeepAlivePingTimeout.");
+        var ex = new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call. HttpRequestException: " + inner.Message, inner));
+        var error = EtcdErrors.FromRpc(ex, Target, overTls: false);
+        Assert.Equal("EtcdTimeout", error.ErrorId);
+        Assert.Equal(EtcdErrorCategory.OperationTimeout, error.Category);
+        Assert.DoesNotContain("KeepAlivePingTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Database_space_exceeded_stays_EtcdNoSpace()
     {
         var error = Map(StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded");
