@@ -204,17 +204,27 @@ internal sealed class EtcdServer : IDisposable
 
     public void Dispose()
     {
+        // Every member is signalled before any is waited for: when this runs as the process exits and is cut short,
+        // no member is left running. SIGKILL ends a member frozen with SIGSTOP as well.
         foreach (var member in Members)
         {
             try
             {
                 if (member.Process is { HasExited: false } process)
                 {
-                    // SIGKILL ends a member frozen with SIGSTOP as well.
                     process.Kill(entireProcessTree: true);
-                    process.WaitForExit(10_000);
                 }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
 
+        foreach (var member in Members)
+        {
+            try
+            {
+                member.Process?.WaitForExit(10_000);
                 member.Process?.Dispose();
             }
             catch (InvalidOperationException)

@@ -10,8 +10,17 @@ public sealed class ReportLabFixture : IDisposable
 
     public ReportLabFixture()
     {
-        var lab = Assert.Single(_pwsh.Run("Start-EtcdLab -Members 3 -Activity -Port 0 -Name reporttests"));
-        Endpoints = string.Join(",", ((IReadOnlyList<string>)lab.Properties["Endpoints"].Value).Select(e => $"'{e}'"));
+        try
+        {
+            var lab = Assert.Single(_pwsh.Run("Start-EtcdLab -Members 3 -Activity -Port 0 -Name reporttests"));
+            Endpoints = string.Join(",", ((IReadOnlyList<string>)lab.Properties["Endpoints"].Value).Select(e => $"'{e}'"));
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose constructor threw: the lab would outlive the test run.
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The lab's endpoints as one Connect-Etcd argument.</summary>
