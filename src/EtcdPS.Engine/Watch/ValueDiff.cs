@@ -20,6 +20,9 @@ internal sealed record ValueChanges(string[] Lines, EtcdFieldChange[]? Changes)
 internal static class ValueDiff
 {
     private const int MaxLines = 2000;
+
+    /// <summary>The diff of the oldest version kept at the compaction horizon when it is not the first of its life.</summary>
+    public const string CompactedPredecessor = "(the version before was compacted)";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The diff lines of one history version against the one before it (null for a deletion).</summary>
@@ -32,6 +35,13 @@ internal static class ValueDiff
 
         // A new life of the key starts from nothing.
         var previous = older is { Type: EtcdWatchEventType.Put } && older.CreateRevision == newer.CreateRevision ? older : null;
+        if (previous is null && newer.Version > 1)
+        {
+            // Not the first version of its life: the one before it was compacted, so there is nothing to compare with.
+            newer.Changes = null;
+            return [CompactedPredecessor];
+        }
+
         var changes = Compare(previous?.RawValue, newer.RawValue, newer.Key, options ?? DiffOptions.Default);
         newer.Changes = changes.Changes;
         return changes.Lines;

@@ -57,6 +57,27 @@ public sealed class TimeTravelCmdletTests(SingleEtcdFixture etcd) : CmdletTestBa
     }
 
     [Fact]
+    public void History_diff_at_the_compaction_horizon_does_not_call_the_oldest_kept_version_a_creation()
+    {
+        _raw.Put("/history/cut-diff", """{"replicas":1}""");
+        var kept = _raw.Put("/history/cut-diff", """{"replicas":2}""");
+        _raw.Put("/history/cut-diff", """{"replicas":3}""");
+        _raw.Compact(kept);
+        var result = _pwsh.Invoke("Get-EtcdKeyHistory /history/cut-diff -Diff");
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Output.Count);
+        Assert.Equal(new[] { "replicas: 2 → 3" }, (IReadOnlyList<string>)result.Output[0].Properties["Diff"].Value);
+
+        // Version 2 was no creation: its predecessor is gone, so there is nothing to diff against.
+        var oldest = result.Output[1];
+        Assert.Equal(2L, (long)oldest.Properties["Version"].Value);
+        var diff = (IReadOnlyList<string>)oldest.Properties["Diff"].Value;
+        Assert.DoesNotContain(diff, line => line.StartsWith("+ ", StringComparison.Ordinal));
+        Assert.Equal(new[] { "(the version before was compacted)" }, diff);
+        Assert.Null(oldest.Properties["Changes"].Value);
+    }
+
+    [Fact]
     public void History_of_a_key_that_never_existed_is_a_not_found_error()
     {
         var result = _pwsh.Invoke("Get-EtcdKeyHistory /history/never");
