@@ -173,7 +173,7 @@ public sealed class EtcdConnection : IDisposable
             }
             catch (RpcException ex)
             {
-                throw EtcdErrors.FromRpc(ex, target, client.UsesTls);
+                throw EtcdErrors.FromRpc(ex, target, client.UsesTls, client.Name);
             }
         }
     }

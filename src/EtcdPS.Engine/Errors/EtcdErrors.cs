@@ -111,15 +111,18 @@ internal static class EtcdErrors
     /// <param name="ex">The failure.</param>
     /// <param name="target">The endpoint (or key) the call was about.</param>
     /// <param name="overTls">Whether the call went over TLS: a broken HTTP/2 handshake then means a refused client certificate.</param>
-    public static EtcdException FromRpc(RpcException ex, object? target, bool overTls)
+    /// <param name="endpoint">The member the call went to, when <paramref name="target"/> is something else (a key): messages
+    /// say "etcd at" the member, never "etcd at" a key.</param>
+    public static EtcdException FromRpc(RpcException ex, object? target, bool overTls, string? endpoint = null)
     {
         var detail = ex.Status.Detail ?? string.Empty;
+        var at = endpoint ?? target;
         if (overTls && detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal))
         {
             // With TLS 1.3 a server that refuses the client certificate closes the connection only after
             // the handshake, so the client sees a broken HTTP/2 preface rather than a TLS error.
             return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
-                $"etcd at {target} closed the TLS connection: it requires a client certificate it trusts, or rejected the one given (expired, or not signed by its CA).", target,
+                $"etcd at {at} closed the TLS connection: it requires a client certificate it trusts, or rejected the one given (expired, or not signed by its CA).", target,
                 "Give a valid client certificate with -CertPath and -KeyPath, signed by a CA in etcd's --trusted-ca-file.", ex);
         }
 
@@ -129,14 +132,14 @@ internal static class EtcdErrors
         {
             // A plain-http member answers a TLS hello with an HTTP/2 frame or by closing: no TLS at all there.
             return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
-                $"The TLS connection to {target} failed: the server closed it during the handshake. It may serve plain http, not https.", target,
-                $"If the member has no TLS, connect with {PlainHttp(target)}; otherwise check that it serves TLS on this port.", ex);
+                $"The TLS connection to {at} failed: the server closed it during the handshake. It may serve plain http, not https.", target,
+                $"If the member has no TLS, connect with {PlainHttp(at)}; otherwise check that it serves TLS on this port.", ex);
         }
 
         if (IsTlsFailure(ex))
         {
             return new EtcdException(EtcdErrorIds.TlsFailed, EtcdErrorCategory.SecurityError,
-                $"The TLS connection to {target} failed: {InnermostMessage(ex)}", target,
+                $"The TLS connection to {at} failed: {InnermostMessage(ex)}", target,
                 "Check -CaCertPath (the CA that signed the server certificate), -CertPath/-KeyPath (a client certificate the server trusts), or use -SkipCertificateCheck for a lab.", ex);
         }
 
@@ -145,7 +148,7 @@ internal static class EtcdErrors
         if (detail.Contains("respond to a ping", StringComparison.Ordinal) || InnermostMessage(ex).Contains("respond to a ping", StringComparison.Ordinal))
         {
             return new EtcdException(EtcdErrorIds.Timeout, EtcdErrorCategory.OperationTimeout,
-                $"etcd at {target} did not answer: the connection's keep-alive ping went unanswered (a frozen or overloaded member).", target,
+                $"etcd at {at} did not answer: the connection's keep-alive ping went unanswered (a frozen or overloaded member).", target,
                 "Check that the member runs and is not overloaded (Get-EtcdStatus -Cluster); the next call opens a new connection.", ex);
         }
 
@@ -153,28 +156,28 @@ internal static class EtcdErrors
         {
             if (rule.Matches(ex, detail))
             {
-                return new EtcdException(rule.ErrorId, rule.Category, rule.Message(target, detail), target, rule.Action, ex);
+                return new EtcdException(rule.ErrorId, rule.Category, rule.Message(rule.AboutTarget ? target : at, detail), target, rule.Action, ex);
             }
         }
 
         return ex.StatusCode switch
         {
             StatusCode.Unavailable => new EtcdException(EtcdErrorIds.Unavailable, EtcdErrorCategory.ConnectionError,
-                $"etcd at {target} is not reachable: {InnermostMessage(ex)}", target,
+                $"etcd at {at} is not reachable: {InnermostMessage(ex)}", target,
                 "Check that the endpoint address and port are right and that etcd runs there.", ex),
             StatusCode.DeadlineExceeded => new EtcdException(EtcdErrorIds.Timeout, EtcdErrorCategory.OperationTimeout,
-                $"etcd at {target} did not answer in time.", target,
+                $"etcd at {at} did not answer in time.", target,
                 "Check the endpoint, or raise -CommandTimeout/-DialTimeout of Connect-Etcd.", ex),
             StatusCode.Cancelled => new EtcdException(EtcdErrorIds.Cancelled, EtcdErrorCategory.OperationStopped,
-                $"The call to {target} was cancelled.", target, null, ex),
+                $"The call to {at} was cancelled.", target, null, ex),
             StatusCode.NotFound => new EtcdException(EtcdErrorIds.KeyNotFound, EtcdErrorCategory.ObjectNotFound,
-                $"etcd at {target} reports: {detail}", target, null, ex),
+                $"etcd at {at} reports: {detail}", target, null, ex),
             StatusCode.InvalidArgument or StatusCode.OutOfRange => new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
-                $"etcd at {target} rejected the request: {detail}", target, null, ex),
+                $"etcd at {at} rejected the request: {detail}", target, null, ex),
             StatusCode.ResourceExhausted => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.NotSpecified,
-                $"etcd at {target} is out of resources: {detail}", target, "Retry later; check the member's load and logs.", ex),
+                $"etcd at {at} is out of resources: {detail}", target, "Retry later; check the member's load and logs.", ex),
             _ => new EtcdException(EtcdErrorIds.ServerError, EtcdErrorCategory.NotSpecified,
-                $"etcd at {target} failed: {detail}", target, null, ex),
+                $"etcd at {at} failed: {detail}", target, null, ex),
         };
     }
 
@@ -183,63 +186,65 @@ internal static class EtcdErrors
     [
         new(EtcdErrorIds.RevisionCompacted, EtcdErrorCategory.InvalidOperation,
             (e, detail) => detail.Contains("required revision has been compacted", StringComparison.Ordinal),
-            (target, detail) => $"The requested revision was compacted on {target}; older history is no longer available.",
+            (at, detail) => $"The requested revision was compacted on {at}; older history is no longer available.",
             "Ask for a revision at or above the compact revision (Get-EtcdStatus shows CompactRevision)."),
         new(EtcdErrorIds.FutureRevision, EtcdErrorCategory.InvalidArgument,
             (e, detail) => detail.Contains("required revision is a future revision", StringComparison.Ordinal),
-            (target, detail) => $"The requested revision is newer than the cluster's current revision ({target}).",
+            (at, detail) => $"The requested revision is newer than the cluster's current revision ({at}).",
             "Ask for a revision at or below the current one (Get-EtcdStatus shows Revision)."),
         new(EtcdErrorIds.AuthFailed, EtcdErrorCategory.AuthenticationError,
             (e, detail) => detail.Contains("authentication failed", StringComparison.Ordinal),
-            (target, detail) => $"etcd at {target} rejected the user name or password.",
+            (at, detail) => $"etcd at {at} rejected the user name or password.",
             "Check the -Credential you gave to Connect-Etcd."),
         new(EtcdErrorIds.AuthRequired, EtcdErrorCategory.AuthenticationError,
             (e, detail) => detail.Contains("user name is empty", StringComparison.Ordinal) || detail.Contains("invalid auth token", StringComparison.Ordinal)
                 || detail.Contains("revision of auth store is old", StringComparison.Ordinal) || e.StatusCode == StatusCode.Unauthenticated,
-            (target, detail) => $"etcd at {target} has authentication enabled and the request carried no valid credential.",
+            (at, detail) => $"etcd at {at} has authentication enabled and the request carried no valid credential.",
             "Connect with Connect-Etcd -Credential (Get-Credential)."),
         new(EtcdErrorIds.PermissionDenied, EtcdErrorCategory.PermissionDenied,
             (e, detail) => detail.Contains("permission denied", StringComparison.Ordinal) || e.StatusCode == StatusCode.PermissionDenied,
             (target, detail) => $"The etcd user is not allowed to do this on {target}.",
-            "Use a user whose role grants access to this key range, or ask the cluster administrator."),
+            "Use a user whose role grants access to this key range, or ask the cluster administrator.", AboutTarget: true),
         // etcd's NotFound answers are about leases and members, never keys (a missing key is an empty range).
         new(EtcdErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
             (e, detail) => detail.Contains("requested lease not found", StringComparison.Ordinal),
-            (target, detail) => $"etcd at {target} has no such lease: it expired or was revoked ({detail}).",
+            (at, detail) => $"etcd at {at} has no such lease: it expired or was revoked ({detail}).",
             "Get-EtcdLease lists the leases that exist; grant a new lease if the old one expired."),
         new(EtcdErrorIds.MemberNotFound, EtcdErrorCategory.ObjectNotFound,
             (e, detail) => detail.Contains("member not found", StringComparison.Ordinal),
-            (target, detail) => $"etcd at {target} has no such member ({detail}).",
+            (at, detail) => $"etcd at {at} has no such member ({detail}).",
             "Get-EtcdMember lists the members and their ids."),
         new(EtcdErrorIds.NoSpace, EtcdErrorCategory.QuotaExceeded,
             (e, detail) => detail.Contains("database space exceeded", StringComparison.Ordinal),
-            (target, detail) => $"etcd refused the write: the database reached its space quota (NOSPACE alarm) on {target}.",
+            (at, detail) => $"etcd refused the write: the database reached its space quota (NOSPACE alarm) on {at}.",
             "Compact (Invoke-EtcdCompaction), defragment every member (Invoke-EtcdDefragmentation), then Clear-EtcdAlarm."),
         // gRPC's own size limit, not etcd's: etcd's server accepts --max-request-bytes plus 512 KiB of framing.
         new(EtcdErrorIds.MessageTooLarge, EtcdErrorCategory.InvalidArgument,
             (e, detail) => e.StatusCode == StatusCode.ResourceExhausted && IsMessageTooLarge(detail),
-            (target, detail) => $"A gRPC message to or from {target} exceeded the maximum message size: {detail}",
+            (at, detail) => $"A gRPC message to or from {at} exceeded the maximum message size: {detail}",
             "Write a smaller value or fewer operations per request, read large ranges in pages (or a narrower prefix), or raise the server's --max-request-bytes."),
         new(EtcdErrorIds.TooManyRequests, EtcdErrorCategory.ResourceUnavailable,
             (e, detail) => detail.Contains("too many requests", StringComparison.Ordinal),
-            (target, detail) => $"etcd at {target} is overloaded: it has too many requests it has not applied yet.",
+            (at, detail) => $"etcd at {at} is overloaded: it has too many requests it has not applied yet.",
             "Retry after a short wait; check the member's disk latency and load (Get-EtcdStatus shows RaftIndex and RaftAppliedIndex)."),
         new(EtcdErrorIds.NoLeader, EtcdErrorCategory.ResourceUnavailable,
             (e, detail) => detail.Contains("etcdserver: no leader", StringComparison.Ordinal) || detail.Contains("etcdserver: leader changed", StringComparison.Ordinal),
-            (target, detail) => $"etcd at {target} could not serve the request because the cluster has no leader (or the leader changed meanwhile): {detail}",
+            (at, detail) => $"etcd at {at} could not serve the request because the cluster has no leader (or the leader changed meanwhile): {detail}",
             "Retry in a few seconds; if it persists, check that a majority of members runs and can reach each other (Get-EtcdStatus -Cluster, Test-EtcdHealth -Cluster)."),
         new(EtcdErrorIds.RequestTimedOut, EtcdErrorCategory.OperationTimeout,
             (e, detail) => detail.Contains("etcdserver: request timed out", StringComparison.Ordinal),
-            (target, detail) => $"etcd at {target} timed out processing the request inside the cluster: {detail}",
+            (at, detail) => $"etcd at {at} timed out processing the request inside the cluster: {detail}",
             "Retry; if it persists, check quorum (Test-EtcdHealth -Cluster), the members' disk latency and the network between members."),
         new(EtcdErrorIds.RequestTooLarge, EtcdErrorCategory.InvalidArgument,
             (e, detail) => detail.Contains("request is too large", StringComparison.Ordinal),
-            (target, detail) => $"etcd refused the request to {target}: it is larger than the server's --max-request-bytes.",
+            (at, detail) => $"etcd refused the request to {at}: it is larger than the server's --max-request-bytes.",
             "Write a smaller value; etcd's default limit is 1.5 MiB per request."),
     ];
 
+    // Message gets the member the call went to, or with AboutTarget the target (the key a permission is about).
     private sealed record Rule(
-        string ErrorId, EtcdErrorCategory Category, Func<RpcException, string, bool> Matches, Func<object?, string, string> Message, string Action);
+        string ErrorId, EtcdErrorCategory Category, Func<RpcException, string, bool> Matches, Func<object?, string, string> Message, string Action,
+        bool AboutTarget = false);
 
     public static bool IsTlsFailure(Exception ex)
     {

@@ -99,6 +99,12 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
             Assert.Empty(enabled.Errors);
             Assert.Contains(enabled.Warnings, w => w.Contains("Connect-Etcd -Credential", StringComparison.Ordinal));
             Assert.Equal("EtcdAuthRequired", _pwsh.Invoke("Get-EtcdUser").FirstErrorId);
+            var keyDenied = _pwsh.Invoke("Get-EtcdKey /app/by-alice");
+            Assert.Equal("EtcdAuthRequired", keyDenied.FirstErrorId);
+            // "etcd at" names the member that answered, not the key the call was about (the key is the target).
+            Assert.Contains($"etcd at {etcd.Endpoint} ", keyDenied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("etcd at /app/by-alice", keyDenied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Equal("/app/by-alice", keyDenied.Errors[0].TargetObject);
 
             _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('alice', $pw)) -Name alice");
             _pwsh.Run("Set-EtcdKey /app/by-alice yes -Confirm:$false");
