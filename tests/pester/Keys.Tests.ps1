@@ -107,6 +107,18 @@ Describe 'Search-EtcdKey, Measure-EtcdKey, Get-EtcdCustomResource' {
         ($ns | Where-Object Name -EQ '(cluster)').Count | Should -Be 2
     }
 
+    It 'warns, instead of answering nothing, when the prefix lacks the leading / that the keys have' {
+        Search-EtcdKey '*pod-3' registry/pods/ -WarningVariable w -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $w | Should -HaveCount 1
+        "$w" | Should -BeLike "*'/registry/pods/' has keys*Try Search-EtcdKey '``*pod-3' '/registry/pods/'*"
+        Measure-EtcdKey registry/ -WarningVariable m -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$m" | Should -BeLike "*'/registry/' has keys*Try Measure-EtcdKey '/registry/'*"
+        # A prefix that has keys, or matches nothing either way, gives no such warning.
+        Search-EtcdKey '*nothing*' /registry/ -WarningVariable n -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        Measure-EtcdKey /nowhere/ -WarningVariable n2 -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        @($n) + @($n2) | Should -BeNullOrEmpty
+    }
+
     It 'lists CRDs with instance counts, and their instances' {
         $crd = Get-EtcdCustomResource
         $crd.Name | Should -Be 'configmapapps.demo.mycompany.com'

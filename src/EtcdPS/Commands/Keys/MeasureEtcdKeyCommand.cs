@@ -51,5 +51,10 @@ public sealed class MeasureEtcdKeyCommand : KeyspaceReadCmdlet
         }
 
         await WriteVerboseAsync(KeyReadProgress.Summary(meter.Reader)).ConfigureAwait(false);
+        if (statistics.Count == 0 && Resource is null
+            && await NoMatchHint.ForAsync(connection, Prefix, prefix: true, meter.Reader.Revision, cancellation, p => $"Measure-EtcdKey '{p}'").ConfigureAwait(false) is { } hint)
+        {
+            await WriteWarningAsync(hint).ConfigureAwait(false);
+        }
     }
 }

@@ -8,7 +8,9 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 internal static class NoMatchHint
 {
-    public static async Task<string?> ForAsync(EtcdConnection connection, string? key, bool prefix, long revision, CancellationToken cancellation)
+    // retry: the command to suggest for the key with its '/' (default: Get-EtcdKey).
+    public static async Task<string?> ForAsync(EtcdConnection connection, string? key, bool prefix, long revision, CancellationToken cancellation,
+        Func<string, string>? retry = null)
     {
         if (string.IsNullOrEmpty(key))
         {
@@ -33,7 +35,8 @@ internal static class NoMatchHint
             });
             if (await reader.CountAsync(cancellation).ConfigureAwait(false) > 0)
             {
-                return $"No key matched '{key}', but '{withSlash}' {(prefix ? "has keys" : "exists")}: keys here start with '/'. Try Get-EtcdKey '{withSlash}'{(prefix ? " -Prefix" : string.Empty)}.";
+                var command = retry?.Invoke(withSlash) ?? $"Get-EtcdKey '{withSlash}'{(prefix ? " -Prefix" : string.Empty)}";
+                return $"No key matched '{key}', but '{withSlash}' {(prefix ? "has keys" : "exists")}: keys here start with '/'. Try {command}.";
             }
         }
 

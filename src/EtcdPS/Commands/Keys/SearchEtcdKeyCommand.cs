@@ -46,7 +46,15 @@ public sealed class SearchEtcdKeyCommand : KeyspaceReadCmdlet
 
         ReportProgress(KeyReadProgress.Completed(2, Activity));
         await WriteVerboseAsync(KeyReadProgress.Summary(search.Reader)).ConfigureAwait(false);
+        if (search.Reader.KeysRead == 0 && Resource is null && Prefix.Length > 0
+            && await NoMatchHint.ForAsync(connection, Prefix, prefix: true, search.Reader.Revision, cancellation, RetryWith).ConfigureAwait(false) is { } hint)
+        {
+            await WriteWarningAsync(hint).ConfigureAwait(false);
+        }
     }
+
+    private string RetryWith(string prefix) =>
+        ParameterSetName == RegexSet ? $"Search-EtcdKey -Regex '{Regex}' '{prefix}'" : $"Search-EtcdKey '{Pattern}' '{prefix}'";
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
