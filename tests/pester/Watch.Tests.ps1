@@ -143,6 +143,13 @@ Describe 'Field-level diffs of Kubernetes objects on the lab' {
         $plain | Should -HaveCount 1
     }
 
+    It 'Watch-EtcdPrefix -Decode shows namespace/name in full in a 120-column table' {
+        $pod = Get-EtcdKey /registry/pods/ -Prefix | Where-Object { "$($_.Namespace)/$($_.Name)".Length -gt 24 } | Select-Object -First 1
+        $pod | Should -Not -BeNullOrEmpty
+        $table = Watch-EtcdPrefix -Key $pod.Key -Revision $pod.ModRevision -Count 1 -Decode | Out-String -Width 120
+        $table | Should -Match ([regex]::Escape("$($pod.Namespace)/$($pod.Name)"))
+    }
+
     It 'ConvertFrom-EtcdValue still takes decoded objects whose own type field is not an event type (Secrets, Events)' {
         $objects = Get-EtcdKey /registry/secrets/shop/ -Prefix -Decode | ConvertFrom-EtcdValue -ErrorVariable failed
         $failed | Should -BeNullOrEmpty
