@@ -26,9 +26,18 @@ Describe 'Watch-EtcdPrefix' {
     }
 
     It 'ends cleanly with -Timeout when nothing happens' {
-        $events = Watch-EtcdPrefix /pester-nothing/ -Timeout 00:00:01 -ErrorVariable failed
+        $events = Watch-EtcdPrefix /pester-nothing/ -Timeout 00:00:01 -ErrorVariable failed -WarningVariable w
         $events | Should -BeNullOrEmpty
         $failed | Should -BeNullOrEmpty
+        $w | Should -BeNullOrEmpty -Because 'a prefix with its / that has no keys yet is a normal watch'
+    }
+
+    It 'warns at the start when the prefix lacks the leading / the keys have, or holds a wildcard' {
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-slash/a' -Value '1'
+        Watch-EtcdPrefix pester-slash/ -Timeout 00:00:01 -WarningVariable w -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$w" | Should -BeLike "*'/pester-slash/' has keys*Try Watch-EtcdPrefix '/pester-slash/'*"
+        Watch-EtcdPrefix '/pester-slash/*' -Timeout 00:00:01 -WarningVariable s -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$s" | Should -BeLike "*Watch-EtcdPrefix reads keys literally*"
     }
 
     It 'stops with Select-Object -First' {
@@ -71,6 +80,10 @@ Describe 'Time travel' {
         $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-compare/new' -Value '1'
         $changes = Compare-EtcdRevision /pester-compare/ -From $from
         $changes | ForEach-Object { '{0} {1}' -f $_.ChangeType, $_.Key } | Should -Be @('Modified /pester-compare/m', 'Added /pester-compare/new')
+
+        # Without the leading / nothing matches: it says so instead of answering nothing.
+        Compare-EtcdRevision pester-compare/ -From $from -WarningVariable w -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$w" | Should -BeLike "*'/pester-compare/' has keys*Try Compare-EtcdRevision '/pester-compare/' -From $from*"
     }
 
     It 'Measure-EtcdRevisionRate returns the revisions of the period' {

@@ -30,6 +30,13 @@ public sealed class LeaseTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.End
 
         Assert.Contains(_pwsh.Run("Get-EtcdLease"), l => (long)l.Properties["Id"].Value == lease.ID);
         Assert.Equal("EtcdLeaseNotFound", _pwsh.Invoke("Get-EtcdLease -Id 123456789").FirstErrorId);
-        Assert.Equal("EtcdInvalidArgument", _pwsh.Invoke("Get-EtcdLease -Id not-a-lease").FirstErrorId);
+        var bad = _pwsh.Invoke("Get-EtcdLease -Id not-a-lease");
+        Assert.Equal("ParameterArgumentTransformationError", bad.FirstErrorId);
+        Assert.Contains("is not a lease id", bad.Errors[0].Exception.Message, StringComparison.Ordinal);
+
+        // Keys piped in show their leases (keys without one are skipped), as the help says.
+        var piped = _pwsh.Run("Get-EtcdKey /mt/lease/ -Prefix | Get-EtcdLease -Keys");
+        Assert.All(piped, l => Assert.Equal(lease.ID, (long)l.Properties["Id"].Value));
+        Assert.NotEmpty(piped);
     }
 }

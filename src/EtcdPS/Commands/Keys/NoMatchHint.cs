@@ -8,9 +8,9 @@ namespace EtcdPS.Commands.Keys;
 /// </summary>
 internal static class NoMatchHint
 {
-    // retry: the command to suggest for the key with its '/' (default: Get-EtcdKey).
+    // retry: the command to suggest for the key with its '/' (default: Get-EtcdKey); command: the cmdlet that read it.
     public static async Task<string?> ForAsync(EtcdConnection connection, string? key, bool prefix, long revision, CancellationToken cancellation,
-        Func<string, string>? retry = null)
+        Func<string, string>? retry = null, string command = "Get-EtcdKey")
     {
         if (string.IsNullOrEmpty(key))
         {
@@ -21,7 +21,7 @@ internal static class NoMatchHint
         if (wildcard >= 0)
         {
             var literal = key[..wildcard];
-            return $"No key matched '{key}': Get-EtcdKey reads keys literally, '{key[wildcard]}' is part of the name it looks for. " +
+            return $"No key matched '{key}': {command} reads keys literally, '{key[wildcard]}' is part of the name it looks for. " +
                 $"For a wildcard use Search-EtcdKey '{key}'{(literal.Length > 0 ? $", or Get-EtcdKey '{literal}' -Prefix" : string.Empty)}.";
         }
 
@@ -35,8 +35,8 @@ internal static class NoMatchHint
             });
             if (await reader.CountAsync(cancellation).ConfigureAwait(false) > 0)
             {
-                var command = retry?.Invoke(withSlash) ?? $"Get-EtcdKey '{withSlash}'{(prefix ? " -Prefix" : string.Empty)}";
-                return $"No key matched '{key}', but '{withSlash}' {(prefix ? "has keys" : "exists")}: keys here start with '/'. Try {command}.";
+                var suggestion = retry?.Invoke(withSlash) ?? $"Get-EtcdKey '{withSlash}'{(prefix ? " -Prefix" : string.Empty)}";
+                return $"No key matched '{key}', but '{withSlash}' {(prefix ? "has keys" : "exists")}: keys here start with '/'. Try {suggestion}.";
             }
         }
 

@@ -13,7 +13,9 @@ public sealed class GetEtcdLeaseCommand : EtcdCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Lease")]
     [ValidateNotNullOrEmpty]
-    public string[]? Id { get; set; }
+    [LeaseIdTransformation]
+    [ArgumentCompleter(typeof(LeaseCompleter))]
+    public long[]? Id { get; set; }
 
     [Parameter]
     public SwitchParameter Keys { get; set; }
@@ -26,7 +28,7 @@ public sealed class GetEtcdLeaseCommand : EtcdCmdlet
         if (Id is not null)
         {
             // Keys piped in without a lease carry Lease 0: nothing to show for them.
-            ids = Id.Select(ParseId).Where(i => i != 0).ToArray();
+            ids = Id.Where(i => i != 0).ToArray();
             if (ids.Length == 0)
             {
                 return;
@@ -34,23 +36,5 @@ public sealed class GetEtcdLeaseCommand : EtcdCmdlet
         }
 
         await WriteOutcomesAsync(LeaseReader.GetAsync(connection, ids, Keys, cancellation), cancellation).ConfigureAwait(false);
-    }
-
-    // Decimal digits are read as decimal (PowerShell already turned 0x literals into numbers);
-    // anything with hex letters or a 0x prefix as the hex id etcdctl prints.
-    private static long ParseId(string text)
-    {
-        if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
-        {
-            return id;
-        }
-
-        if (MemberIds.TryParse(text, out var hex))
-        {
-            return unchecked((long)hex);
-        }
-
-        throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
-            $"'{text}' is not a lease id (decimal, or hex as etcdctl prints it).", text, "Get-EtcdLease lists the lease ids.");
     }
 }

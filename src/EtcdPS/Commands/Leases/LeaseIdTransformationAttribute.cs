@@ -4,8 +4,9 @@ using System.Management.Automation;
 namespace EtcdPS.Commands.Leases;
 
 /// <summary>
-/// Lets a lease parameter take a lease object (its Id), a number, or the id as text: decimal, or hex as etcdctl prints it
-/// (with or without 0x). So <c>Set-EtcdKey /a v -Lease $lease</c> and <c>-Lease 694d7f2f8b5ea32c</c> both work.
+/// Lets a lease parameter take a lease object (its Id), a key (its Lease: <c>Get-EtcdKey /a -Prefix | Get-EtcdLease</c>),
+/// a number, or the id as text: decimal, or hex as etcdctl prints it (with or without 0x). So
+/// <c>Set-EtcdKey /a v -Lease $lease</c> and <c>-Lease 694d7f2f8b5ea32c</c> both work.
 /// </summary>
 public sealed class LeaseIdTransformationAttribute : ArgumentTransformationAttribute
 {
@@ -18,6 +19,8 @@ public sealed class LeaseIdTransformationAttribute : ArgumentTransformationAttri
         return value switch
         {
             EtcdLease lease => lease.Id,
+            // Without this a key piped to a string-typed id would bind as its ToString(), the key's name.
+            EtcdKeyValue key => key.Lease,
             string text => Parse(text),
             object[] many => many.Select(Convert).ToArray(),
             _ => value!,

@@ -64,6 +64,11 @@ public sealed class CompareEtcdRevisionCommand : ValueDiffCmdlet
         }
 
         ReportProgress(new ProgressRecord(2, activity, "done") { RecordType = ProgressRecordType.Completed });
+        if (found == 0 && Resource is null
+            && await NoMatchHint.ForAsync(connection, Prefix, prefix: true, To, cancellation, p => $"Compare-EtcdRevision '{p}' -From {From}", "Compare-EtcdRevision").ConfigureAwait(false) is { } hint)
+        {
+            await WriteWarningAsync(hint).ConfigureAwait(false);
+        }
     }
 
     private async Task ResolvePrefixAsync(EtcdConnection connection, CancellationToken cancellation)

@@ -114,6 +114,10 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
         {
             await WriteWarningAsync(warning).ConfigureAwait(false);
         }
+        else if (await NothingThereHintAsync(connection, isKey ? Key : Prefix, isKey, cancellation).ConfigureAwait(false) is { } hint)
+        {
+            await WriteWarningAsync(hint).ConfigureAwait(false);
+        }
 
         var key = Encoding.UTF8.GetBytes(isKey ? Key : Prefix);
         var types = EventType ?? ["Put", "Delete"];
@@ -163,5 +167,27 @@ public sealed class WatchEtcdPrefixCommand : EtcdCmdlet
                 break;
             }
         }
+    }
+
+    // A watch of a name without its leading '/' (or with a wildcard) waits for events that never come: say so at the
+    // start when nothing is there now. Only such names are checked, so a normal watch costs etcd no extra read.
+    private static async Task<string?> NothingThereHintAsync(EtcdConnection connection, string name, bool isKey, CancellationToken cancellation)
+    {
+        if (name.Length == 0 || (name.StartsWith('/') && name.IndexOfAny(['*', '?', '[']) < 0))
+        {
+            return null;
+        }
+
+        var here = new RevisionPinnedRangeReader(connection, new KeyQuery
+        {
+            Range = isKey ? KeyRange.Single(Encoding.UTF8.GetBytes(name)) : KeyRange.Prefix(name),
+        });
+        if (await here.CountAsync(cancellation).ConfigureAwait(false) > 0)
+        {
+            return null;
+        }
+
+        return await NoMatchHint.ForAsync(connection, name, prefix: !isKey, 0, cancellation,
+            p => isKey ? $"Watch-EtcdPrefix -Key '{p}'" : $"Watch-EtcdPrefix '{p}'", "Watch-EtcdPrefix").ConfigureAwait(false);
     }
 }
