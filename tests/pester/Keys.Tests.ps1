@@ -53,6 +53,10 @@ Describe 'Get-EtcdKey' {
     It 'is silent for a missing key and strict on request' {
         Get-EtcdKey /not/there | Should -BeNullOrEmpty
         { Get-EtcdKey /not/there -Strict -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdKeyNotFound,*'
+        # -Resource with -Name names one object too.
+        { Get-EtcdKey -Resource pods -Namespace default -Name nosuch -Strict -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdKeyNotFound,*'
+        (Get-EtcdKey -Resource pods -Namespace default -Name pod-1 -Strict).Key | Should -Be '/registry/pods/default/pod-1'
+        { Get-EtcdKey -Resource pods -Namespace default -Strict -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdInvalidArgument,*'
     }
 
     It 'refuses a future revision and conflicting switches' {

@@ -145,9 +145,10 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
             throw GetEtcdKeyQuery.Invalid("-LabelSelector, -FieldSelector, -OwnerUid and -OwnerName look inside the values: they cannot be used with -KeysOnly or -CountOnly.");
         }
 
-        if (Strict && ParameterSetName != KeySet)
+        // -Resource with -Name names one object: its key, like -Key.
+        if (Strict && ParameterSetName != KeySet && !(ParameterSetName == ResourceSet && Name is not null))
         {
-            throw GetEtcdKeyQuery.Invalid("-Strict is for single keys: it reports a key that does not exist. A range (-Prefix, -RangeEnd, -FromKey) that matches nothing is not an error; use -CountOnly to check how many keys it has.");
+            throw GetEtcdKeyQuery.Invalid("-Strict is for single keys (-Key, or -Resource with -Name): it reports a key that does not exist. A range (-Prefix, -RangeEnd, -FromKey) that matches nothing is not an error; use -CountOnly to check how many keys it has.");
         }
 
         if (!Decode)
