@@ -129,5 +129,17 @@ Describe 'Search-EtcdKey, Measure-EtcdKey, Get-EtcdCustomResource' {
         $crd.Kind | Should -Be 'ConfigMapApp'
         $crd.Count | Should -Be 1
         (Get-EtcdCustomResource -Group demo.mycompany.com).Name | Should -Be 'my-app'
+        (Get-EtcdCustomResource configmapapps).Name | Should -Be 'my-app'
+    }
+
+    It 'says so when a custom resource named without wildcards does not exist' {
+        Get-EtcdCustomResource configmapap, ConfigMapApp -ErrorVariable e -ErrorAction SilentlyContinue | Should -HaveCount 1
+        $e | Should -HaveCount 1
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'EtcdCustomResourceNotFound,*'
+        $e[0].TargetObject | Should -Be 'configmapap'
+        Get-EtcdCustomResource -Group nosuch.io -ErrorVariable g -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $g[0].Exception.Message | Should -BeLike "*has the group 'nosuch.io'*"
+        Get-EtcdCustomResource 'nosuch*' -ErrorVariable w | Should -BeNullOrEmpty
+        $w | Should -BeNullOrEmpty -Because 'a wildcard that matches nothing is not an error'
     }
 }

@@ -56,6 +56,7 @@ public static class EtcdErrorIds
     public const string UserNotFound = "EtcdUserNotFound";
     public const string RoleExists = "EtcdRoleExists";
     public const string RoleNotFound = "EtcdRoleNotFound";
+    public const string CustomResourceNotFound = "EtcdCustomResourceNotFound";
     public const string RoleNotGranted = "EtcdRoleNotGranted";
     public const string PermissionNotGranted = "EtcdPermissionNotGranted";
     public const string AuthRootMissing = "EtcdAuthRootMissing";

@@ -48,9 +48,18 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
         var catalog = new CustomResourceCatalog(connection, root, Revision, serializable: false);
         var names = Patterns(Name);
         var groups = Patterns(Group);
-        bool Select(EtcdCustomResourceDefinition crd) =>
-            (names is null || names.Any(p => p.IsMatch(crd.Name) || p.IsMatch(crd.Plural) || p.IsMatch(crd.Kind)))
-            && (groups is null || groups.Any(p => p.IsMatch(crd.Group)));
+        var selected = new List<EtcdCustomResourceDefinition>();
+        bool Select(EtcdCustomResourceDefinition crd)
+        {
+            var wanted = (names is null || names.Any(p => p.IsMatch(crd.Name) || p.IsMatch(crd.Plural) || p.IsMatch(crd.Kind)))
+                && (groups is null || groups.Any(p => p.IsMatch(crd.Group)));
+            if (wanted)
+            {
+                selected.Add(crd);
+            }
+
+            return wanted;
+        }
 
         if (Name is not null || Group is not null)
         {
@@ -74,7 +83,21 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
         }
 
         await WriteVerboseAsync($"Read at revision {catalog.Revision} with {catalog.RangeRequests} range request(s).").ConfigureAwait(false);
+        foreach (var (value, what) in Unmatched(Name, "name, plural or kind", selected, c => [c.Name, c.Plural, c.Kind])
+            .Concat(Unmatched(Group, "group", selected, c => [c.Group])))
+        {
+            await WriteErrorAsync(new EtcdException(EtcdErrorIds.CustomResourceNotFound, EtcdErrorCategory.ObjectNotFound,
+                $"No CustomResourceDefinition under {root}apiextensions.k8s.io/customresourcedefinitions/ has the {what} '{value}' (at revision {catalog.Revision}).",
+                value, "Get-EtcdCustomResource lists the stored definitions with their names, plurals, kinds and groups.")).ConfigureAwait(false);
+        }
     }
+
+    // The names given without wildcards that no selected definition has: a typo should not look like an empty result.
+    private static IEnumerable<(string Value, string What)> Unmatched(string[]? values, string what, List<EtcdCustomResourceDefinition> selected,
+        Func<EtcdCustomResourceDefinition, string[]> namesOf) =>
+        (values ?? []).Where(v => !WildcardPattern.ContainsWildcardCharacters(v)
+                && !selected.Any(c => namesOf(c).Contains(v, StringComparer.OrdinalIgnoreCase)))
+            .Select(v => (v, what));
 
     private static WildcardPattern[]? Patterns(string[]? values) =>
         values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
