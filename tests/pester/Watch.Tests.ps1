@@ -61,6 +61,16 @@ Describe 'Time travel' {
         Connect-Etcd -Endpoint $script:etcd.Endpoint
     }
 
+    It 'Get-EtcdKeyHistory -Diff tells a rewrite of the same bytes from a change only in fields left out of the diff' {
+        $k = '/pester-history/quiet'
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key $k -Value '{"metadata":{"name":"q","resourceVersion":"1"},"spec":{"x":1}}'
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key $k -Value '{"metadata":{"name":"q","resourceVersion":"2"},"spec":{"x":1}}'
+        $null = Set-TestKey -Endpoint $script:etcd.Endpoint -Key $k -Value '{"metadata":{"name":"q","resourceVersion":"2"},"spec":{"x":1}}'
+        $text = Get-EtcdKeyHistory $k -Diff | Out-String -Width 200
+        $text | Should -Match '(?s)v3\s+\(no change: the same bytes were written again\).*v2\s+\(changed only in fields left out of the diff\)'
+        $text | Should -Not -Match '\(no change\)'
+    }
+
     It 'Get-EtcdKeyHistory lists the versions newest first, with the deletion' {
         $v1 = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-history/k' -Value 'one'
         $v2 = Set-TestKey -Endpoint $script:etcd.Endpoint -Key '/pester-history/k' -Value 'two'
