@@ -23,6 +23,7 @@ public static class ByteSize
             unit++;
         }
 
-        return value.ToString("0.#", CultureInfo.InvariantCulture) + " " + Units[unit];
+        // Always one decimal, so a column of sizes lines up ("45.0 kB" under "44.8 kB").
+        return value.ToString("0.0", CultureInfo.InvariantCulture) + " " + Units[unit];
     }
 }
