@@ -72,7 +72,18 @@ internal static class EtcdConnector
             // Members that did not answer at all (a refusal for a missing token is an answer).
             connection.UnreachableEndpoints = clients.Where((_, i) => probes[i].Result is EtcdException e && !(options.Credential is not null && IsAuthGate(e)))
                 .Select(c => c.Name).ToArray();
-            await connection.AuthenticateAsync(reachable, cancellation).ConfigureAwait(false);
+            try
+            {
+                await connection.AuthenticateAsync(reachable, cancellation).ConfigureAwait(false);
+            }
+            catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.AuthFailed && options.Credential is not null && plain.Length > 0)
+            {
+                // The login failed, but the password was sent all the same: say so, as a successful login would warn.
+                throw new EtcdException(ex.ErrorId, ex.Category,
+                    $"{ex.Message} The password was sent in clear text over http:// to {reachable.Name}.", ex.Target,
+                    $"{ex.RecommendedAction} Use https:// outside a lab.", ex.InnerException);
+            }
+
             answered ??= await StatusWithTokenAsync(connection, reachable, cancellation).ConfigureAwait(false);
             if (answered is not null)
             {

@@ -28,6 +28,8 @@ public sealed class AuthConnectionTests(AuthEtcdFixture etcd) : IClassFixture<Au
         Assert.Equal(System.Management.Automation.ErrorCategory.AuthenticationError, result.Errors[0].CategoryInfo.Category);
         var everything = string.Join("\n", result.Errors.Select(e => e.ToString() + e.Exception + e.ErrorDetails?.RecommendedAction).Concat(result.Verbose));
         Assert.DoesNotContain("not-the-Pa55word", everything, StringComparison.Ordinal);
+        // Over http the failed login still sent the password: the error says so.
+        Assert.Contains("sent in clear text over http://", result.Errors[0].Exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
