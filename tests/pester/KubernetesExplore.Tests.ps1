@@ -94,7 +94,13 @@ Describe 'Filtering by what is inside: label, field and owner selectors' {
 
     It 'filters on any field path with -FieldSelector and on owners' {
         $running = @($script:decodedPods | Where-Object { $_.status.phase -eq 'Running' }).Count
-        @(Get-EtcdKey -Resource pods -FieldSelector 'status.phase=Running').Count | Should -Be $running
+        @(Get-EtcdKey -Resource pods -FieldSelector 'status.phase=Running' -WarningVariable ok).Count | Should -Be $running
+        $ok | Should -BeNullOrEmpty
+        # A path no object has (a typo) matches nothing, as a missing field reads as '': a warning names it.
+        Get-EtcdKey -Resource pods -FieldSelector 'status.phaze=Running,spec.nodeName=node-001' -WarningVariable typo -WarningAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $typo | Should -HaveCount 1
+        "$typo" | Should -BeLike "*has the field 'status.phaze'*"
         @(Get-EtcdKey -Resource pods -FieldSelector 'status.phase!=Running').Count | Should -Be ($script:decodedPods.Count - $running)
         @(Get-EtcdKey -Resource pods -FieldSelector 'metadata.namespace=shop').Count |
             Should -Be (Get-EtcdKey -Resource pods -Namespace shop -CountOnly)

@@ -15,6 +15,9 @@ internal sealed record FieldRequirement(string Path, bool Equal, string Value)
 
     public bool Matches(JsonObject obj) => string.Equals(ValueAt(obj), Value, StringComparison.Ordinal) == Equal;
 
+    /// <summary>True once an object had this field: a path no object has is most likely a typo (kubectl refuses it).</summary>
+    public bool Seen { get; private set; }
+
     /// <summary>The field as text, like the API server's field labels: a missing field is the empty string.</summary>
     private string ValueAt(JsonObject obj)
     {
@@ -28,6 +31,7 @@ internal sealed record FieldRequirement(string Path, bool Equal, string Value)
             }
         }
 
+        Seen = true;
         return node switch
         {
             JsonValue v when v.TryGetValue<string>(out var s) => s,
@@ -52,7 +56,21 @@ internal sealed class FieldSelector
     /// <summary>True when every term looks only at metadata.</summary>
     public bool OnMetadata => Requirements.All(r => r.OnMetadata);
 
-    public bool Matches(JsonObject obj) => Requirements.All(r => r.Matches(obj));
+    /// <summary>How many objects the selector was asked about (other selectors may have ruled objects out first).</summary>
+    public long Evaluated { get; private set; }
+
+    public bool Matches(JsonObject obj)
+    {
+        Evaluated++;
+        // Every term is looked at, so each one learns whether the objects have its field.
+        var all = true;
+        foreach (var requirement in Requirements)
+        {
+            all &= requirement.Matches(obj);
+        }
+
+        return all;
+    }
 
     /// <exception cref="FormatException">The text is not a valid selector.</exception>
     public static FieldSelector Parse(string text)

@@ -24,6 +24,11 @@ internal sealed class ObjectFilter
     public long Examined { get; private set; }
 
     /// <summary>True when a filter was given.</summary>
+    /// <summary>The -FieldSelector paths that no object examined had (a missing field reads as the empty string).</summary>
+    public IEnumerable<string> FieldPathsNeverSeen => Fields is not { Evaluated: > 0 }
+        ? []
+        : Fields.Requirements.Where(r => !r.Seen).Select(r => r.Path).Distinct(StringComparer.Ordinal);
+
     public bool IsActive => Labels is not null || Fields is not null || OwnerUid is not null || OwnerName is not null;
 
     private bool MetadataIsEnough => Fields is null || Fields.OnMetadata;

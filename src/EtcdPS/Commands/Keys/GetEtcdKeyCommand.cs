@@ -210,6 +210,11 @@ public sealed class GetEtcdKeyCommand : EtcdCmdlet
             await WriteVerboseAsync($"{filter.Undecodable} of {filter.Examined} values were not readable Kubernetes objects (text, binary, encrypted without -EncryptionConfig) and did not match the selectors.").ConfigureAwait(false);
         }
 
+        foreach (var path in _filter?.FieldPathsNeverSeen ?? [])
+        {
+            await WriteWarningAsync($"None of the {_filter!.Fields!.Evaluated} objects the field selector looked at has the field '{path}'; a missing field reads as '' in -FieldSelector. Check the path (metadata.name, status.phase, spec.nodeName, ...).").ConfigureAwait(false);
+        }
+
         if (!found && RawKey is null && ParameterSetName != ResourceSet && await NoMatchHint.ForAsync(connection, Key, ParameterSetName == PrefixSet, reader.Revision, cancellation).ConfigureAwait(false) is { } hint)
         {
             await WriteWarningAsync(hint).ConfigureAwait(false);
