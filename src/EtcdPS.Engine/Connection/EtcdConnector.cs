@@ -72,18 +72,7 @@ internal static class EtcdConnector
             // Members that did not answer at all (a refusal for a missing token is an answer).
             connection.UnreachableEndpoints = clients.Where((_, i) => probes[i].Result is EtcdException e && !(options.Credential is not null && IsAuthGate(e)))
                 .Select(c => c.Name).ToArray();
-            try
-            {
-                await connection.AuthenticateAsync(reachable, cancellation).ConfigureAwait(false);
-            }
-            catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.AuthFailed && options.Credential is not null && plain.Length > 0)
-            {
-                // The login failed, but the password was sent all the same: say so, as a successful login would warn.
-                throw new EtcdException(ex.ErrorId, ex.Category,
-                    $"{ex.Message} The password was sent in clear text over http:// to {reachable.Name}.", ex.Target,
-                    $"{ex.RecommendedAction} Use https:// outside a lab.", ex.InnerException);
-            }
-
+            await connection.AuthenticateAsync(reachable, cancellation).ConfigureAwait(false);
             answered ??= await StatusWithTokenAsync(connection, reachable, cancellation).ConfigureAwait(false);
             if (answered is not null)
             {
@@ -115,6 +104,15 @@ internal static class EtcdConnector
             }
 
             return new ConnectResult(connection, failures) { Warnings = warnings };
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.AuthFailed && options.Credential is not null && plain.Length > 0)
+        {
+            // The login failed (while probing on etcd 3.5.28+, or logging in), but the password was sent all the same:
+            // say so, as a successful login would warn.
+            connection.Dispose();
+            throw new EtcdException(ex.ErrorId, ex.Category,
+                $"{ex.Message} The password was sent in clear text over http:// to {string.Join(", ", plain.Select(a => a.ToString().TrimEnd('/')))}.",
+                ex.Target, $"{ex.RecommendedAction} Use https:// outside a lab.", ex.InnerException);
         }
         catch
         {
