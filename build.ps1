@@ -173,6 +173,10 @@ function Invoke-TestRun {
             $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
             $xPassed = [int] $counters.passed
             $xFailed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
+            # Named again at the very end, so a failure is visible in the last lines of a CI log.
+            ([xml](Get-Content $trx.FullName -Raw)).TestRun.Results.UnitTestResult |
+                Where-Object { $_.outcome -notin 'Passed', 'NotExecuted' } |
+                ForEach-Object { $script:testFailures += "$Label xunit: $($_.testName): $(("$($_.Output.ErrorInfo.Message)" -split "`n")[0])" }
         }
         if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1 }
 
@@ -189,12 +193,16 @@ Import-Module '$pester'
 `$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
 `$r = Invoke-Pester -Configuration `$c
 'PESTER-COUNTS {0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)
+foreach (`$t in `$r.Failed) { 'PESTER-FAILED ' + `$t.ExpandedPath }
+foreach (`$b in `$r.FailedBlocks) { 'PESTER-FAILED ' + (`$b.Path -join '.') }
+foreach (`$f in `$r.FailedContainers) { 'PESTER-FAILED ' + `$f.Item }
 "@
         $pPassed = 0; $pFailed = 1
         $pwshHost = [Environment]::ProcessPath
         $pwshArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($pwshHost) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
         & $pwshHost @pwshArgs -NoProfile -NonInteractive -Command $pesterScript | ForEach-Object {
             if ($_ -is [string] -and $_ -match '^PESTER-COUNTS (\d+) (\d+)$') { $pPassed = [int]$Matches[1]; $pFailed = [int]$Matches[2] }
+            elseif ($_ -is [string] -and $_ -match '^PESTER-FAILED (.*)$') { $script:testFailures += "$Label Pester: $($Matches[1])" }
             else { $_ | Out-Host }
         }
     }
@@ -223,11 +231,13 @@ function Invoke-Test {
     )
     if ($runs[0].Version -eq $runs[1].Version) { $runs = @($runs[0]) }
     $script:testSummaries = @()
+    $script:testFailures = @()
     $passed = 0; $failed = 0
     foreach ($run in $runs) {
         $counts = Invoke-TestRun -Etcd $run.Etcd -Label "etcd-$($run.Version)" -PesterPaths $run.Pester
         $passed += $counts[0]; $failed += $counts[1]
     }
+    foreach ($line in $script:testFailures) { Write-Host "FAILED $line" -ForegroundColor Red }
     foreach ($line in $script:testSummaries) { Write-Host $line }
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
