@@ -102,6 +102,22 @@ Describe 'Maintenance: snapshot, compact, defrag, alarms' {
         Get-Content $file | Should -Be 'keep me'
     }
 
+    It 'Save-EtcdSnapshot -Endpoint takes a member name like Invoke-EtcdDefragmentation, and says which members there are' {
+        $file = Join-Path $script:work 'by-name.db'
+        $snap = Save-EtcdSnapshot -Path $file -Endpoint etcd-0
+        $snap.Endpoint | Should -Be $script:etcd.Endpoint
+        $snap.Size | Should -Be (Get-Item $file).Length
+        (Invoke-EtcdDefragmentation -Endpoint etcd-0 -Confirm:$false).Endpoint | Should -Be $snap.Endpoint
+
+        $missing = Join-Path $script:work 'no-member.db'
+        $e = { Save-EtcdSnapshot -Path $missing -Endpoint etcd-7 -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdEndpointNotMember,*' -PassThru
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e.TargetObject | Should -Be 'etcd-7'
+        $e.Exception.Message | Should -BeLike "*'etcd-7' is neither a member name nor a client URL*etcd-0 $($script:etcd.Endpoint)*"
+        $e.ErrorDetails.RecommendedAction | Should -BeLike '*Get-EtcdMember*'
+        Test-Path $missing | Should -BeFalse
+    }
+
     It '-WhatIf on compaction and defragmentation changes nothing' {
         Set-EtcdKey /pester/m/whatif 1
         Set-EtcdKey /pester/m/whatif 2

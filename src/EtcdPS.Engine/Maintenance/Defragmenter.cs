@@ -34,17 +34,7 @@ internal static class Defragmenter
         var chosen = new List<string>();
         if (endpoints is { Count: > 0 })
         {
-            foreach (var wanted in endpoints)
-            {
-                var own = connection.Endpoints.FirstOrDefault(e => SameEndpoint(e, wanted));
-                var member = members.FirstOrDefault(m => string.Equals(m.Name, wanted, StringComparison.OrdinalIgnoreCase)
-                    || m.ClientUrls.Any(u => SameEndpoint(u, wanted)));
-                var url = own ?? member?.ClientUrls.FirstOrDefault()
-                    ?? throw new EtcdException(EtcdErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
-                        $"'{wanted}' is neither a member name nor a client URL of this cluster.", wanted,
-                        "Get-EtcdMember lists the members with their names and client URLs.");
-                chosen.Add(url);
-            }
+            chosen.AddRange(endpoints.Select(wanted => MemberEndpoints.Resolve(connection, members, wanted)));
         }
         else if (allMembers)
         {
@@ -72,7 +62,7 @@ internal static class Defragmenter
         {
             if (status is null)
             {
-                var member = members.FirstOrDefault(m => m.ClientUrls.Any(u => SameEndpoint(u, client)));
+                var member = members.FirstOrDefault(m => m.ClientUrls.Any(u => MemberEndpoints.SameEndpoint(u, client)));
                 plan.Add(new DefragTarget(client, member?.Id ?? client, member?.Name, false, 0, 0) { Unreachable = error });
                 continue;
             }
@@ -253,13 +243,5 @@ internal static class Defragmenter
             string.Join(",", down.Select(d => d.Endpoint)),
             "Bring the member back first (Get-EtcdStatus -Cluster shows which answer), or defragment only the members that answer with -Endpoint, knowing the risk.",
             down[0].Unreachable);
-    }
-
-    private static bool SameEndpoint(string url, string wanted)
-    {
-        var a = url.TrimEnd('/');
-        var b = wanted.TrimEnd('/');
-        return string.Equals(a, b, StringComparison.OrdinalIgnoreCase)
-            || (Uri.TryCreate(a, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, b, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Etcdserverpb;
+using EtcdPS.Engine.Cluster;
 using Grpc.Core;
 
 namespace EtcdPS.Engine.Maintenance;
@@ -31,7 +32,9 @@ internal static class SnapshotWriter
                 $"The file '{path}' exists already; it was left untouched.", path, "Give another -Path, or -Force to replace it.");
         }
 
-        var (client, status) = await PickMemberAsync(connection, endpoint, cancellation).ConfigureAwait(false);
+        var (source, client, status) = await PickMemberAsync(connection, endpoint, cancellation).ConfigureAwait(false);
+        // A member outside the connection's endpoints is reached through a connection of its own, closed when done.
+        using var own = source == connection ? null : source;
         var partial = PartialPath(path);
         var watch = Stopwatch.StartNew();
         var created = false;
@@ -39,7 +42,7 @@ internal static class SnapshotWriter
         {
             await using var file = CreatePartial(partial, path);
             created = true;
-            var (size, sha) = await ReceiveAsync(connection, client, file, progress, cancellation).ConfigureAwait(false);
+            var (size, sha) = await ReceiveAsync(source, client, file, progress, cancellation).ConfigureAwait(false);
             await file.DisposeAsync().ConfigureAwait(false);
             File.Move(partial, path, overwrite);
             return new EtcdSnapshotInfo
@@ -102,37 +105,49 @@ internal static class SnapshotWriter
         }
     }
 
-    /// <summary>The member to stream from: the one asked for, else the first endpoint that answers a status call.</summary>
-    private static async Task<(Connection.EndpointClient Client, StatusResponse Status)> PickMemberAsync(EtcdConnection connection, string? endpoint,
-        CancellationToken cancellation)
+    /// <summary>
+    /// The member to stream from: the one asked for (a member name or client URL, resolved like Invoke-EtcdDefragmentation
+    /// -Endpoint; one outside the connection's endpoints gets a connection of its own, returned as the source), else the
+    /// first endpoint of the connection that answers a status call.
+    /// </summary>
+    private static async Task<(EtcdConnection Source, Connection.EndpointClient Client, StatusResponse Status)> PickMemberAsync(
+        EtcdConnection connection, string? endpoint, CancellationToken cancellation)
     {
-        var candidates = endpoint is null
-            ? connection.Clients
-            : connection.Clients.Where(c => string.Equals(c.Name, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
-                || string.Equals(c.Address.Authority, endpoint.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)).ToArray();
-        if (candidates.Count == 0)
+        var source = connection;
+        IReadOnlyList<Connection.EndpointClient> candidates = connection.Clients;
+        if (endpoint is not null)
         {
-            throw new EtcdException(EtcdErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
-                $"'{endpoint}' is not one of the connection's endpoints ({string.Join(", ", connection.Endpoints)}).", endpoint,
-                "Give one of the connection's endpoints, or connect to that member first.");
+            var members = await ClusterInspector.ListMembersFromAnyAsync(connection, cancellation).ConfigureAwait(false);
+            var url = MemberEndpoints.Resolve(connection, members, endpoint);
+            var ownClient = connection.Clients.FirstOrDefault(c => MemberEndpoints.SameEndpoint(c.Name, url));
+            source = ownClient is null ? connection.WithEndpoints([url]) : connection;
+            candidates = [ownClient ?? source.Clients[0]];
         }
 
-        EtcdException? last = null;
-        foreach (var client in candidates)
+        try
         {
-            try
+            EtcdException? last = null;
+            foreach (var client in candidates)
             {
-                var status = await connection.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
-                    cancellation).ConfigureAwait(false);
-                return (client, status);
+                try
+                {
+                    var status = await source.CallEndpointAsync(client, (c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync,
+                        cancellation).ConfigureAwait(false);
+                    return (source, client, status);
+                }
+                catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.Unavailable)
+                {
+                    last = ex;
+                }
             }
-            catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.Unavailable)
-            {
-                last = ex;
-            }
-        }
 
-        throw last!;
+            throw last!;
+        }
+        catch when (source != connection)
+        {
+            source.Dispose();
+            throw;
+        }
     }
 
     private static async Task<(long Size, byte[] Sha)> ReceiveAsync(EtcdConnection connection, Connection.EndpointClient client, FileStream file,

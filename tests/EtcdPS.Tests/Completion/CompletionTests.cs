@@ -186,19 +186,20 @@ public sealed class CompletionTests : IClassFixture<SingleEtcdFixture>, IDisposa
     }
 
     [Fact]
-    public void Save_EtcdSnapshot_Endpoint_completes_the_connection_endpoints()
+    public void Save_EtcdSnapshot_Endpoint_completes_member_names_and_client_urls()
     {
-        Assert.Equal([_etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Endpoint "));
+        Assert.Equal(["etcd-0", _etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Endpoint "));
+        Assert.Equal(["etcd-0"], Complete("Save-EtcdSnapshot x.db -Endpoint etc"));
         Assert.Equal([_etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Endpoint http://127"));
-        Assert.Equal([_etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Connection completion -Endpoint "));
+        Assert.Equal(["etcd-0", _etcd.Endpoint], Complete("Save-EtcdSnapshot x.db -Connection completion -Endpoint "));
         Assert.Empty(Complete("Save-EtcdSnapshot x.db -Endpoint https://"));
     }
 
     [Fact]
-    public void Member_parameters_complete_client_urls_and_ids()
+    public void Member_parameters_complete_client_urls_names_and_ids()
     {
         var id = (string)Assert.Single(_pwsh.Run("(Get-EtcdMember).Id")).BaseObject;
-        Assert.Equal([_etcd.Endpoint], Complete("Invoke-EtcdDefragmentation -Endpoint "));
+        Assert.Equal(["etcd-0", _etcd.Endpoint], Complete("Invoke-EtcdDefragmentation -Endpoint "));
         Assert.Empty(Complete("Invoke-EtcdDefragmentation -Endpoint http://nothing"));
         Assert.Equal([id], Complete("Clear-EtcdAlarm -MemberId "));
         Assert.Equal([id], Complete($"Clear-EtcdAlarm -MemberId {id[..3]}"));

@@ -176,12 +176,12 @@ public sealed class MaintenanceTests(SingleEtcdFixture etcd) : CmdletTestBase(et
     }
 
     [Fact]
-    public void Endpoint_parameters_complete_the_connection_endpoints()
+    public void Endpoint_parameters_complete_member_names_and_client_urls()
     {
         Connect();
         var line = "Save-EtcdSnapshot x.db -Endpoint ";
         var matches = _pwsh.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches.CompletionText");
-        Assert.Equal([etcd.Endpoint], matches.Select(m => m.ToString()));
+        Assert.Equal(["etcd-0", etcd.Endpoint], matches.Select(m => m.ToString()));
         line = "Invoke-EtcdDefragmentation -Endpoint http://nothing";
         Assert.Empty(_pwsh.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches"));
     }

@@ -18,7 +18,7 @@ public sealed class SaveEtcdSnapshotCommand : EtcdCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(EndpointCompleter))]
+    [ArgumentCompleter(typeof(MemberCompleter))]
     public string? Endpoint { get; set; }
 
     [Parameter]
