@@ -125,6 +125,26 @@ resources:
         (ConvertFrom-EtcdValue -InputObject $bytes).Name | Should -Be 'web'
         { ConvertFrom-EtcdValue -InputObject $bytes[0..40] -ErrorAction Stop } | Should -Throw -ErrorId 'EtcdValueNotDecodable,*'
     }
+
+    It 'answers piped text, numbers and unrolled bytes with EtcdInputNotAValue, per item, and decodes a piped byte array' {
+        $bytes = [byte[]](ConvertTo-K8sBytes $script:deploymentJson)
+        # The pipeline unrolls the list one level only: $bytes comes as one byte array.
+        $out = 'text', '/registry/deployments/shop/web', 42, $bytes | ConvertFrom-EtcdValue -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out.Name | Should -Be 'web'
+        $errs | Should -HaveCount 3
+        $errs.FullyQualifiedErrorId -replace ',.*' | Should -Be 'EtcdInputNotAValue', 'EtcdInputNotAValue', 'EtcdInputNotAValue'
+        $errs.CategoryInfo.Category | Should -Be 'InvalidArgument', 'InvalidArgument', 'InvalidArgument'
+        $errs[0].Exception.Message | Should -BeLike '*got text (4 characters)*decodes values read from etcd*'
+        $errs[0].ErrorDetails.RecommendedAction | Should -BeLike '*-Value*'
+        $errs[1].TargetObject | Should -Be '/registry/deployments/shop/web'
+        $errs[1].ErrorDetails.RecommendedAction | Should -Be "Read the key and pipe it: Get-EtcdKey '/registry/deployments/shop/web' | ConvertFrom-EtcdValue"
+        $errs[2].Exception.Message | Should -BeLike '*cannot decode a System.Int32*'
+
+        # A byte array the pipeline unrolled: one error, not one per byte.
+        $bytes | ConvertFrom-EtcdValue -ErrorVariable lone -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $lone | Should -HaveCount 1
+        $lone[0].ErrorDetails.RecommendedAction | Should -BeLike '*-InputObject $bytes*,$bytes | ConvertFrom-EtcdValue*'
+    }
 }
 
 Describe 'Connect-Etcd -Kubernetes' {

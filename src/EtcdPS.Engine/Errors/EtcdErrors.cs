@@ -72,6 +72,7 @@ public static class EtcdErrorIds
     public const string NothingToCompact = "EtcdNothingToCompact";
     public const string EndpointNotMember = "EtcdEndpointNotMember";
     public const string ValueNotDecodable = "EtcdValueNotDecodable";
+    public const string InputNotAValue = "EtcdInputNotAValue";
     public const string InvalidEndpoint = "EtcdInvalidEndpoint";
     public const string CertificateNotFound = "EtcdCertificateNotFound";
     public const string InvalidCertificate = "EtcdInvalidCertificate";

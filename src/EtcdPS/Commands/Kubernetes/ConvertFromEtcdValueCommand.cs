@@ -17,6 +17,7 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
     private const string BytesSet = "Bytes";
 
     private DecodeOptions _options = DecodeOptions.Default;
+    private bool _loneBytesReported;
 
     [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyCollection]
@@ -39,6 +40,9 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
 
     [Parameter(ParameterSetName = PipelineSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
     public KubernetesObject? Decoded { get; set; }
+
+    [Parameter(ParameterSetName = PipelineSet, ValueFromPipeline = true, DontShow = true)]
+    public PSObject? PipelineInput { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = BytesSet)]
     [AllowEmptyCollection]
@@ -90,6 +94,23 @@ public sealed class ConvertFromEtcdValueCommand : PSCmdlet
         var bytes = ParameterSetName == BytesSet
             ? InputObject
             : RawValue is { Length: > 0 } raw ? raw : System.Text.Encoding.UTF8.GetBytes(Value ?? string.Empty);
+        if (PipelineInput is { } piped && !PipedValueInput.CarriesValue(piped))
+        {
+            if (PipedValueInput.Bytes(piped, out var refusal) is not { } pipedBytes)
+            {
+                // One error for a whole unrolled byte array, not one per byte.
+                if (!PipedValueInput.IsLoneByte(piped) || !_loneBytesReported)
+                {
+                    _loneBytesReported |= PipedValueInput.IsLoneByte(piped);
+                    WriteError(ErrorRecords.From(refusal!));
+                }
+
+                return;
+            }
+
+            bytes = pipedBytes;
+        }
+
         var modRevision = ModRevision;
         if (ParameterSetName == PipelineSet && EventType == nameof(EtcdWatchEventType.Delete) && RawValue is not { Length: > 0 })
         {
