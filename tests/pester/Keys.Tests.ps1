@@ -142,4 +142,22 @@ Describe 'Search-EtcdKey, Measure-EtcdKey, Get-EtcdCustomResource' {
         Get-EtcdCustomResource 'nosuch*' -ErrorVariable w | Should -BeNullOrEmpty
         $w | Should -BeNullOrEmpty -Because 'a wildcard that matches nothing is not an error'
     }
+
+    It 'says in which group a custom resource is when -Group names another one' {
+        Get-EtcdCustomResource configmapapps -Group other.example.io -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e | Should -HaveCount 2
+        $e.FullyQualifiedErrorId -replace ',.*' | Should -Be 'EtcdCustomResourceNotFound', 'EtcdCustomResourceNotFound'
+        $e[0].TargetObject | Should -Be 'configmapapps'
+        $e[0].Exception.Message | Should -BeLike "The CustomResourceDefinition 'configmapapps' is in group demo.mycompany.com, not in group other.example.io*"
+        $e[0].ErrorDetails.RecommendedAction | Should -Be 'Give -Group demo.mycompany.com, or leave -Group out to look in every group.'
+        $e[1].TargetObject | Should -Be 'other.example.io'
+        $e[1].Exception.Message | Should -BeLike "*has the group 'other.example.io'*"
+
+        # The group exists: only the name is wrong, and the error says so for that group.
+        Get-EtcdCustomResource nosuchapps -Group demo.mycompany.com -ErrorVariable n -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $n | Should -HaveCount 1
+        $n[0].TargetObject | Should -Be 'nosuchapps'
+        $n[0].Exception.Message | Should -BeLike "*has the name, plural or kind 'nosuchapps', in group demo.mycompany.com or any other group*"
+        $n[0].ErrorDetails.RecommendedAction | Should -BeLike 'Get-EtcdCustomResource lists*'
+    }
 }

@@ -49,8 +49,10 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
         var names = Patterns(Name);
         var groups = Patterns(Group);
         var selected = new List<EtcdCustomResourceDefinition>();
+        var seen = new List<EtcdCustomResourceDefinition>();
         bool Select(EtcdCustomResourceDefinition crd)
         {
+            seen.Add(crd);
             var wanted = (names is null || names.Any(p => p.IsMatch(crd.Name) || p.IsMatch(crd.Plural) || p.IsMatch(crd.Kind)))
                 && (groups is null || groups.Any(p => p.IsMatch(crd.Group)));
             if (wanted)
@@ -83,21 +85,46 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
         }
 
         await WriteVerboseAsync($"Read at revision {catalog.Revision} with {catalog.RangeRequests} range request(s).").ConfigureAwait(false);
-        foreach (var (value, what) in Unmatched(Name, "name, plural or kind", selected, c => [c.Name, c.Plural, c.Kind])
-            .Concat(Unmatched(Group, "group", selected, c => [c.Group])))
+        foreach (var error in NotFound($"{root}apiextensions.k8s.io/customresourcedefinitions/", catalog.Revision, seen, selected))
         {
-            await WriteErrorAsync(new EtcdException(EtcdErrorIds.CustomResourceNotFound, EtcdErrorCategory.ObjectNotFound,
-                $"No CustomResourceDefinition under {root}apiextensions.k8s.io/customresourcedefinitions/ has the {what} '{value}' (at revision {catalog.Revision}).",
-                value, "Get-EtcdCustomResource lists the stored definitions with their names, plurals, kinds and groups.")).ConfigureAwait(false);
+            await WriteErrorAsync(error).ConfigureAwait(false);
         }
     }
 
-    // The names given without wildcards that no selected definition has: a typo should not look like an empty result.
-    private static IEnumerable<(string Value, string What)> Unmatched(string[]? values, string what, List<EtcdCustomResourceDefinition> selected,
-        Func<EtcdCustomResourceDefinition, string[]> namesOf) =>
-        (values ?? []).Where(v => !WildcardPattern.ContainsWildcardCharacters(v)
-                && !selected.Any(c => namesOf(c).Contains(v, StringComparer.OrdinalIgnoreCase)))
-            .Select(v => (v, what));
+    /// <summary>
+    /// The names and groups given without wildcards that no selected definition has: a typo should not look like an empty
+    /// result. A name that exists in another group than the one asked for says in which.
+    /// </summary>
+    private IEnumerable<EtcdException> NotFound(string definitions, long revision, List<EtcdCustomResourceDefinition> seen,
+        List<EtcdCustomResourceDefinition> selected)
+    {
+        static bool HasName(EtcdCustomResourceDefinition c, string name) =>
+            new[] { c.Name, c.Plural, c.Kind }.Contains(name, StringComparer.OrdinalIgnoreCase);
+        static string Groups(IReadOnlyList<string> groups) => (groups.Count == 1 ? "group " : "groups ") + string.Join(", ", groups);
+        const string list = "Get-EtcdCustomResource lists the stored definitions with their names, plurals, kinds and groups.";
+
+        foreach (var name in Exact(Name).Where(n => !selected.Any(c => HasName(c, n))))
+        {
+            var elsewhere = seen.Where(c => HasName(c, name)).Select(c => c.Group).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Order(StringComparer.Ordinal).ToArray();
+            yield return Group is null
+                ? NotFoundError(name, $"No CustomResourceDefinition under {definitions} has the name, plural or kind '{name}' (at revision {revision}).", list)
+                : elsewhere.Length > 0
+                    ? NotFoundError(name, $"The CustomResourceDefinition '{name}' is in {Groups(elsewhere)}, not in {Groups(Group)} (at revision {revision}).",
+                        $"Give -Group {string.Join(",", elsewhere)}, or leave -Group out to look in every group.")
+                    : NotFoundError(name, $"No CustomResourceDefinition under {definitions} has the name, plural or kind '{name}', in {Groups(Group)} or any other group (at revision {revision}).", list);
+        }
+
+        foreach (var group in Exact(Group).Where(g => !seen.Any(c => string.Equals(c.Group, g, StringComparison.OrdinalIgnoreCase))))
+        {
+            yield return NotFoundError(group, $"No CustomResourceDefinition under {definitions} has the group '{group}' (at revision {revision}).", list);
+        }
+    }
+
+    private static IEnumerable<string> Exact(string[]? values) => (values ?? []).Where(v => !WildcardPattern.ContainsWildcardCharacters(v));
+
+    private static EtcdException NotFoundError(string target, string message, string action) =>
+        new(EtcdErrorIds.CustomResourceNotFound, EtcdErrorCategory.ObjectNotFound, message, target, action);
 
     private static WildcardPattern[]? Patterns(string[]? values) =>
         values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
