@@ -11,31 +11,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:?etcd binary directory}; KEYS=${2:-1000000}; MIN=${3:-100}; MAX=${4:-300}
 ETCD="$BIN/etcd"; ETCDCTL="$BIN/etcdctl"
-ROOT=$(mktemp -d /tmp/etcdps-gentle-XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PEER=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-EP="http://127.0.0.1:$PORT"
-"$ETCD" --name bench --data-dir "$ROOT/data" --listen-client-urls "$EP" --advertise-client-urls "$EP" \
-     --listen-peer-urls "http://127.0.0.1:$PEER" --initial-advertise-peer-urls "http://127.0.0.1:$PEER" \
-     --initial-cluster "bench=http://127.0.0.1:$PEER" --quota-backend-bytes 8589934592 \
-     --max-request-bytes 10485760 --logger zap --log-level error >"$ROOT/etcd.log" 2>&1 &
-ETCD_PID=$!
-trap 'kill $ETCD_PID 2>/dev/null || true; wait $ETCD_PID 2>/dev/null || true; rm -rf "$ROOT"' EXIT
-for _ in $(seq 100); do curl -sf "$EP/health" >/dev/null && break; sleep 0.1; done
+source bench/lib-etcd.sh
+etcd_start "$ETCD" etcdps-gentle --max-request-bytes 10485760
 echo "etcd: $("$ETCD" --version | head -1), $KEYS keys of $MIN-$MAX B values"
 
-dotnet build tests/EtcdPS.Benchmarks -c Release -v q -clp:ErrorsOnly >/dev/null
-dotnet build src/EtcdPS -c Release -v q -clp:ErrorsOnly >/dev/null   # stages the Release module into bin/
-# Private copies, so that builds during the run (Debug builds stage into bin/) cannot change what is measured.
-mkdir -p "$ROOT/module" "$ROOT/benchbin"
-cp -r EtcdPS.psd1 EtcdPS.psm1 EtcdPS.format.ps1xml bin "$ROOT/module/"
-cp -r tests/EtcdPS.Benchmarks/bin/Release/net10.0/. "$ROOT/benchbin/"
-BENCH="dotnet $ROOT/benchbin/EtcdPS.Benchmarks.dll"
+bench_private
+BENCH="dotnet $BENCH_DLL"
 $BENCH load "$EP" "$KEYS" "$MIN" "$MAX"
 # Let the load's compaction-free write burst settle before timing reads.
 sleep 2
-
-etcd_cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$ETCD_PID/stat"; }
 
 printf '| read | wall | in-process | etcd CPU | client CPU | client peak RSS | load | detail |\n|---|---:|---:|---:|---:|---:|---|---|\n'
 measure() { # name, command...
@@ -58,6 +42,6 @@ measure "raw gRPC: one Range, no limit" $BENCH once "$EP" raw-single
 measure "EtcdPS engine, windowed pages" $BENCH once "$EP" engine-full
 measure "EtcdPS engine, limit paging (before)" $BENCH once "$EP" engine-limit
 measure "EtcdPS engine, -KeysOnly" $BENCH once "$EP" engine-keys
-measure "pwsh Get-EtcdKey | Measure-Object" dotnet pwsh -NoProfile -c "Import-Module $ROOT/module/EtcdPS.psd1; Connect-Etcd $EP; \$w=[Diagnostics.Stopwatch]::StartNew(); \$n=(Get-EtcdKey /registry/ -Prefix | Measure-Object).Count; \"\$n keys in \$(\$w.Elapsed.TotalSeconds) s\""
+measure "pwsh Get-EtcdKey | Measure-Object" dotnet pwsh -NoProfile -c "Import-Module $MODULE; Connect-Etcd $EP; \$w=[Diagnostics.Stopwatch]::StartNew(); \$n=(Get-EtcdKey /registry/ -Prefix | Measure-Object).Count; \"\$n keys in \$(\$w.Elapsed.TotalSeconds) s\""
 measure "etcdctl get --prefix -w json" bash -c "ETCDCTL_API=3 '$ETCDCTL' --endpoints $EP --command-timeout=600s get /registry/ --prefix -w json | wc -c | sed 's/$/ bytes of JSON, all keys/'"
 measure "etcdctl get --prefix --keys-only" bash -c "ETCDCTL_API=3 '$ETCDCTL' --endpoints $EP --command-timeout=600s get /registry/ --prefix --keys-only | wc -l | sed 's/$/ lines, keys/'"

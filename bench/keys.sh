@@ -5,20 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${1:-100000}; MIN=${2:-500}; MAX=${3:-4100}
-ROOT=$(mktemp -d /tmp/etcdps-bench-XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PEER=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-EP="http://127.0.0.1:$PORT"
-etcd --name bench --data-dir "$ROOT/data" --listen-client-urls "$EP" --advertise-client-urls "$EP" \
-     --listen-peer-urls "http://127.0.0.1:$PEER" --initial-advertise-peer-urls "http://127.0.0.1:$PEER" \
-     --initial-cluster "bench=http://127.0.0.1:$PEER" --quota-backend-bytes 8589934592 \
-     --logger zap --log-level error >"$ROOT/etcd.log" 2>&1 &
-ETCD_PID=$!
-trap 'kill $ETCD_PID 2>/dev/null || true; wait $ETCD_PID 2>/dev/null || true; rm -rf "$ROOT"' EXIT
-for _ in $(seq 100); do curl -sf "$EP/health" >/dev/null && break; sleep 0.1; done
+source bench/lib-etcd.sh
+etcd_start etcd etcdps-bench
 
-dotnet build tests/EtcdPS.Benchmarks -c Release -v q -clp:ErrorsOnly >/dev/null
-dotnet build src/EtcdPS -c Release -v q -clp:ErrorsOnly >/dev/null   # stages the Release module into bin/
+bench_build
 BENCH="dotnet tests/EtcdPS.Benchmarks/bin/Release/net10.0/EtcdPS.Benchmarks.dll"
 $BENCH load "$EP" "$KEYS" "$MIN" "$MAX"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
