@@ -18,9 +18,9 @@ echo "loaded $KEYS keys in $(( $(date +%s) - start )) s"
 
 dotnet pwsh -NoProfile -c "Import-Module ./EtcdPS.psd1; Connect-Etcd $EP; \$null = Save-EtcdSnapshot -Path '$ROOT/nightly.db'
   \$keys = Get-EtcdKey /registry/ -Prefix -KeysOnly -First 2000
-  foreach (\$k in \$keys[0..999]) { Set-EtcdKey \$k.Key -Value ('edited ' + \$k.Key) -Force -Confirm:\$false -WarningAction SilentlyContinue }
-  foreach (\$k in \$keys[1000..1999]) { Remove-EtcdKey \$k.Key -Force -Confirm:\$false -WarningAction SilentlyContinue }
-  foreach (\$i in 1..1000) { Set-EtcdKey \"/registry/bench-added/\$i\" -Value 'added' -Force -Confirm:\$false -WarningAction SilentlyContinue }
+  foreach (\$k in \$keys[0..999]) { Set-EtcdKey \$k.Key -Value ('edited ' + \$k.Key) -Raw -Force -Confirm:\$false -WarningAction SilentlyContinue }
+  foreach (\$k in \$keys[1000..1999]) { \$null = Remove-EtcdKey \$k.Key -Force -Confirm:\$false -WarningAction SilentlyContinue }
+  foreach (\$i in 1..1000) { Set-EtcdKey \"/registry/bench-added/\$i\" -Value 'added' -Raw -Force -Confirm:\$false -WarningAction SilentlyContinue }
   'snapshot ' + (Get-Item '$ROOT/nightly.db').Length + ' bytes; 3000 changes made'"
 
 /usr/bin/time -v -o "$ROOT/time.txt" dotnet pwsh -NoProfile -c "Import-Module ./EtcdPS.psd1; Connect-Etcd $EP -Name live
