@@ -2,10 +2,10 @@
 # Shared by the bench scripts (source it, never run it): one throwaway etcd member on free loopback ports, stopped and
 # its data removed when the script exits, and the Release builds the scripts measure.
 #
-#   source "$(dirname "$0")/lib-etcd.sh"
+#   cd "$(dirname "$0")/.."; source bench/lib-etcd.sh     (the scripts run from the repository root)
 #   etcd_start <etcd binary> <temp folder prefix> [extra etcd flags...]
-#       sets ROOT (a fresh folder under /tmp), EP (the client URL), ETCD_PID; fails, showing etcd's log, when etcd does
-#       not answer /health within 10 s.
+#       sets ROOT (a fresh folder under /tmp), EP (the client URL), ETCD_PID; fails, showing etcd's log, when etcd exits or
+#       does not answer /health within 10 s.
 #   etcd_cpu        etcd's CPU seconds so far (utime+stime from /proc/<pid>/stat)
 #   bench_build     Release builds of the benchmark tool and the module (the module stages into bin/)
 #   bench_private   bench_build, then copies of both under $ROOT (sets MODULE and BENCH_DLL), so that builds during
@@ -27,9 +27,10 @@ etcd_start() {
     trap 'kill $ETCD_PID 2>/dev/null || true; wait $ETCD_PID 2>/dev/null || true; rm -rf "$ROOT"' EXIT
     for _ in $(seq 100); do
         curl -sf "$EP/health" >/dev/null && return 0
+        kill -0 "$ETCD_PID" 2>/dev/null || break   # it exited: no point waiting
         sleep 0.1
     done
-    echo "etcd ($etcd) did not answer $EP/health within 10 s:" >&2
+    echo "etcd ($etcd) did not answer $EP/health (within 10 s, or it exited):" >&2
     cat "$ROOT/etcd.log" >&2
     return 1
 }
