@@ -31,7 +31,7 @@ internal static class MemberEndpoints
     {
         // A member added but not started yet has no name and no client URL: there is nothing to call on it.
         var known = members.Where(m => m.ClientUrls.Count > 0)
-            .Select(m => $"{(m.Name.Length > 0 ? m.Name : m.Id)} {string.Join(",", m.ClientUrls)}").ToArray();
+            .Select(m => $"{(m.Name.Length > 0 ? m.Name : m.Id)} {string.Join(",", m.ClientUrls)}").Order(StringComparer.Ordinal).ToArray();
         return new EtcdException(EtcdErrorIds.EndpointNotMember, EtcdErrorCategory.ObjectNotFound,
             $"'{wanted}' is neither a member name nor a client URL of this cluster" +
             (known.Length > 0 ? $" (its members: {string.Join("; ", known)})." : "."),
