@@ -103,8 +103,10 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
         static string Groups(IReadOnlyList<string> groups) => (groups.Count == 1 ? "group " : "groups ") + string.Join(", ", groups);
         const string list = "Get-EtcdCustomResource lists the stored definitions with their names, plurals, kinds and groups.";
 
+        var nameErrors = 0;
         foreach (var name in Exact(Name).Where(n => !selected.Any(c => HasName(c, n))))
         {
+            nameErrors++;
             var elsewhere = seen.Where(c => HasName(c, name)).Select(c => c.Group).Distinct(StringComparer.OrdinalIgnoreCase)
                 .Order(StringComparer.Ordinal).ToArray();
             yield return Group is null
@@ -115,7 +117,8 @@ public sealed class GetEtcdCustomResourceCommand : EtcdCmdlet
                     : NotFoundError(name, $"No CustomResourceDefinition under {definitions} has the name, plural or kind '{name}', in {Groups(Group)} or any other group (at revision {revision}).", list);
         }
 
-        foreach (var group in Exact(Group).Where(g => !seen.Any(c => string.Equals(c.Group, g, StringComparison.OrdinalIgnoreCase))))
+        // A name error already named the groups asked for: one error per mistake, not two.
+        foreach (var group in Exact(Group).Where(g => nameErrors == 0 && !seen.Any(c => string.Equals(c.Group, g, StringComparison.OrdinalIgnoreCase))))
         {
             yield return NotFoundError(group, $"No CustomResourceDefinition under {definitions} has the group '{group}' (at revision {revision}).", list);
         }
