@@ -88,7 +88,7 @@ public sealed class StartEtcdLabCommand : AsyncPSCmdlet
         if (!Force)
         {
             var restart = await TryShouldContinueAsync(
-                $"{state} Start {(down.Length == 1 ? "it" : "them")} again, with {(down.Length == 1 ? "its" : "their")} data?", $"Lab '{Name}' is not running").ConfigureAwait(false);
+                $"{state} Start {(down.Length == 1 ? "it" : "them")} again, with {(down.Length == 1 ? "its" : "their")} data?", down.Length == members.Length ? $"Lab '{Name}' is not running" : $"Lab '{Name}': {down.Length} of {members.Length} members not running").ConfigureAwait(false);
             if (restart != true)
             {
                 throw new EtcdException(EtcdErrorIds.LabNotRunning, EtcdErrorCategory.ResourceUnavailable, state, Name,
