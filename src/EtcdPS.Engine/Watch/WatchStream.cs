@@ -142,6 +142,13 @@ internal sealed class WatchStream(ResumingWatcher owner, EndpointClient client, 
                 }
                 else if (probedAt >= 0 && now - Math.Max(since, probedAt) >= owner.DeadAfter.TotalMilliseconds)
                 {
+                    if (alive is { IsCompleted: false } && now - probedAt < 2 * owner.DeadAfter.TotalMilliseconds)
+                    {
+                        // The read started with the probe and has the same timeout: on a busy machine it can still be on
+                        // its way at this tick. Wait for its verdict rather than race it.
+                        continue;
+                    }
+
                     if (alive is { IsCompletedSuccessfully: true, Result: true })
                     {
                         // No progress answer, but the member serves reads: a server that does not answer this request

@@ -56,8 +56,8 @@ public sealed class WatchVersionTests(SingleEtcdFixture etcd) : CmdletTestBase(e
             Range = KeyRange.Prefix("/quiet/"),
             StartRevision = _raw.CurrentRevision() + 1,
             ProbeAfter = TimeSpan.FromMilliseconds(500),
-            DeadAfter = TimeSpan.FromMilliseconds(1000),
-            Duration = TimeSpan.FromSeconds(5),
+            DeadAfter = TimeSpan.FromMilliseconds(2000),
+            Duration = TimeSpan.FromSeconds(6),
         })
         {
             Diagnostic = d => { lock (diagnostics) { diagnostics.Add(d); } },
