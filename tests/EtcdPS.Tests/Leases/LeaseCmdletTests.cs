@@ -69,9 +69,17 @@ public sealed class LeaseCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         var id = NewLease(30);
         using var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace();
         runspace.Open();
+        using (var setup = PowerShell.Create())
+        {
+            // Imported and connected first, so the stop below lands in the keep-alive, not in a slow import.
+            setup.Runspace = runspace;
+            setup.AddScript($"Import-Module '{RepoPaths.ModuleManifest}' -ErrorAction Stop; Connect-Etcd {etcd.Endpoint}").Invoke();
+            Assert.Empty(setup.Streams.Error);
+        }
+
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
-        ps.AddScript($"Import-Module '{RepoPaths.ModuleManifest}'; Connect-Etcd {etcd.Endpoint}; Update-EtcdLease {id} -KeepAlive");
+        ps.AddScript($"Update-EtcdLease {id} -KeepAlive");
         var running = ps.BeginInvoke();
         Thread.Sleep(2000);
         Assert.False(running.IsCompleted);
