@@ -123,7 +123,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// Shows a result that a stopped pipeline can no longer take (after Ctrl+C no object can be written): a line on the
     /// host, and the object in a global variable the line names.
     /// </summary>
-    protected Task KeepAfterStopAsync(string variable, object value, string text) => Post(() =>
+    protected Task KeepAfterStopAsync(string variable, object value, string text) => Post(afterStop: true, action: () =>
     {
         SessionState.PSVariable.Set(new PSVariable(variable, value) { Description = "Kept by EtcdPS when a command was stopped" });
         // Set in the global scope too, so it outlives the stopped script or function.
@@ -212,15 +212,26 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         }
         catch
         {
-            // The pipeline threw (stopped downstream, or a terminating error): end the worker before leaving.
+            // The pipeline threw (stopped downstream, or a terminating error): end the worker before leaving. What it
+            // hands over while winding down is abandoned, except what is meant for after a stop (KeepAfterStopAsync):
+            // a progress line that threw PipelineStoppedException must not cost the user the partial result.
             _stopping.Cancel();
+            var deadline = Environment.TickCount64 + 10_000;
+            while (!messages.IsCompleted && Environment.TickCount64 < deadline)
+            {
+                if (messages.TryTake(out var pending, 100))
+                {
+                    RunAfterStop(pending);
+                }
+            }
+
             messages.CompleteAdding();
             foreach (var pending in messages.GetConsumingEnumerable())
             {
-                pending.Abandon();
+                RunAfterStop(pending);
             }
 
-            WaitQuietly(worker);
+            WaitQuietly(worker, TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
             throw;
         }
         finally
@@ -246,20 +257,37 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private static void WaitQuietly(Task worker)
+    private static void RunAfterStop(PipelineMessage message)
+    {
+        if (!message.AfterStop)
+        {
+            message.Abandon();
+            return;
+        }
+
+        try
+        {
+            message.Run();
+        }
+        catch (Exception ex) when (ex is PipelineStoppedException or InvalidOperationException or PSInvalidOperationException)
+        {
+        }
+    }
+
+    private static void WaitQuietly(Task worker, TimeSpan timeout)
     {
         try
         {
-            worker.Wait(TimeSpan.FromSeconds(10));
+            worker.Wait(timeout);
         }
         catch (AggregateException)
         {
         }
     }
 
-    private Task<T> Post<T>(Func<T> action)
+    private Task<T> Post<T>(Func<T> action, bool afterStop = false)
     {
-        var message = new PipelineMessage<T>(action);
+        var message = new PipelineMessage<T>(action) { AfterStop = afterStop };
         var queue = _messages;
         try
         {
@@ -281,6 +309,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     private abstract class PipelineMessage
     {
+        /// <summary>Run even when the pipeline was stopped (the rest is abandoned then).</summary>
+        public bool AfterStop { get; init; }
+
         public abstract void Run();
         public abstract void Abandon();
     }
