@@ -146,7 +146,12 @@ internal static class MemberChanger
             return null;
         }
 
-        var response = await ChangeAsync(() => connection.CallAsync((c, o) => c.Cluster.MemberPromoteAsync(
+        // Asked on the leader when it answered its probe: a follower forwards a promotion to the leader over the peer API
+        // without the caller's auth token, so with auth enabled the leader refuses it and the follower retries until
+        // "request timed out" (7 s) instead of saying whether the learner is ready (etcd 3.4, 3.5).
+        using var atLeader = probes.FirstOrDefault(p => p.IsLeader) is { } leader ? connection.WithEndpoints([leader.Endpoint]) : null;
+        var through = atLeader ?? connection;
+        var response = await ChangeAsync(() => through.CallAsync((c, o) => c.Cluster.MemberPromoteAsync(
             new MemberPromoteRequest { ID = ClusterProbe.IdOf(member) }, o).ResponseAsync, cancellation, wanted, idempotent: false), wanted).ConfigureAwait(false);
         return response.Members.Select(ClusterInspector.ToMember).ToArray();
     }

@@ -28,6 +28,8 @@ internal static class ClusterOperationErrors
             "Move leadership to a started voting member (not a learner)."),
         ("requested lease not found", EtcdErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
             "The lease expired or was revoked; Get-EtcdLease lists the leases that exist."),
+        ("lease already exists", EtcdErrorIds.LeaseExists, EtcdErrorCategory.ResourceExists,
+            "Leave out -Id to let etcd choose a free one, or give an id no lease has (Get-EtcdLease lists them)."),
         ("user name already exists", EtcdErrorIds.UserExists, EtcdErrorCategory.ResourceExists,
             "Get-EtcdUser lists the users."),
         ("user name not found", EtcdErrorIds.UserNotFound, EtcdErrorCategory.ObjectNotFound,

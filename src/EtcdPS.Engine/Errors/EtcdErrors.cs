@@ -20,6 +20,7 @@ public static class EtcdErrorIds
     public const string FutureRevision = "EtcdFutureRevision";
     public const string KeyNotFound = "EtcdKeyNotFound";
     public const string LeaseNotFound = "EtcdLeaseNotFound";
+    public const string LeaseExists = "EtcdLeaseExists";
     public const string MemberNotFound = "EtcdMemberNotFound";
     public const string NoSpace = "EtcdNoSpace";
     public const string StaleWrite = "EtcdStaleWrite";
