@@ -27,6 +27,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
+    [TextValueTransformation]
     public string? Value { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -71,11 +72,12 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
 
         var value = TypedTextWins(nameof(Value), nameof(RawValue))
             ? Encoding.UTF8.GetBytes(Value ?? string.Empty)
-            : RawValue ?? (Value is null ? null : Encoding.UTF8.GetBytes(Value));
+            : RawValue ?? (Value is null ? InputObject?.BaseObject as byte[] : Encoding.UTF8.GetBytes(Value));
         if (value is null)
         {
             throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
-                $"No value for '{Key}': give -Value or -RawValue.", Key);
+                $"No value for '{Key}': give -Value or -RawValue.", Key,
+                "Give text (-Value), bytes (-RawValue, or piped: ConvertTo-EtcdValue $object | Set-EtcdKey <key>), or pipe a KubernetesObject.");
         }
 
         // A mounted snapshot refuses every write: say that first, not what else is wrong with this one.
