@@ -19,6 +19,10 @@ public sealed class GetEtcdSnapshotInfoCommand : AsyncPSCmdlet
     [ValidateNotNullOrEmpty]
     public string? EtcdPath { get; set; }
 
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -29,7 +33,7 @@ public sealed class GetEtcdSnapshotInfoCommand : AsyncPSCmdlet
             var progress = new SnapshotProgressReporter($"Reading {path}", ReportProgress);
             try
             {
-                var info = await SnapshotInspector.InspectAsync(path, etcd, progress, cancellation).ConfigureAwait(false);
+                var info = await SnapshotInspector.InspectAsync(path, etcd, Credential?.GetNetworkCredential(), progress, cancellation).ConfigureAwait(false);
                 if (info.HashValid == false)
                 {
                     await WriteWarningAsync($"'{path}' does not match its sha256 trailer: the file is corrupt; the figures are what etcd could still read.").ConfigureAwait(false);
