@@ -109,8 +109,16 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
             _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('alice', $pw)) -Name alice");
             _pwsh.Run("Set-EtcdKey /app/by-alice yes -Confirm:$false");
             Assert.Equal("EtcdPermissionDenied", _pwsh.Invoke("Set-EtcdKey /other yes -Confirm:$false").FirstErrorId);
-            Assert.Equal("EtcdPermissionDenied", _pwsh.Invoke("Get-EtcdUser").FirstErrorId);
-            Assert.Equal("EtcdPermissionDenied", _pwsh.Invoke("New-EtcdUser mallory $pw").FirstErrorId);
+            var listDenied = _pwsh.Invoke("Get-EtcdUser");
+            Assert.Equal("EtcdPermissionDenied", listDenied.FirstErrorId);
+            Assert.Equal("users", listDenied.Errors[0].TargetObject);
+            Assert.Contains("root role", listDenied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("'alice'", listDenied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("Get-Credential root", listDenied.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+            var addDenied = _pwsh.Invoke("New-EtcdUser mallory $pw");
+            Assert.Equal("EtcdPermissionDenied", addDenied.FirstErrorId);
+            Assert.Equal("mallory", addDenied.Errors[0].TargetObject);
+            Assert.Equal("alice", Names("(Get-EtcdUser alice).Name"));
 
             _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('root', $pw)) -Name root");
             Assert.Equal("alice,root", Names("(Get-EtcdUser).Name"));
