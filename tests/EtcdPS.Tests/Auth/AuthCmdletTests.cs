@@ -140,6 +140,28 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
     }
 
     [Fact]
+    public void Empty_names_and_an_empty_key_alone_are_refused_before_etcd_is_asked()
+    {
+        Assert.StartsWith("ParameterArgumentValidationError", _pwsh.Invoke("Get-EtcdUser ''").Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("ParameterArgumentValidationError", _pwsh.Invoke("Get-EtcdRole ''").Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+        _pwsh.Run("New-EtcdRole empty-key");
+        try
+        {
+            var empty = _pwsh.Invoke("Grant-EtcdRolePermission empty-key Read '' -Confirm:$false");
+            Assert.Equal("EtcdInvalidArgument", empty.FirstErrorId);
+            Assert.Contains("-Prefix", empty.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+            Assert.Equal("0", Names("@((Get-EtcdRole empty-key).Permissions).Count"));
+
+            var every = Assert.Single(_pwsh.Run("Grant-EtcdRolePermission empty-key Read '' -Prefix -Confirm:$false"));
+            Assert.Single((System.Collections.IEnumerable)every.Properties["Permissions"].Value);
+        }
+        finally
+        {
+            _pwsh.Invoke("Remove-EtcdRole empty-key -Confirm:$false");
+        }
+    }
+
+    [Fact]
     public void User_and_role_names_complete()
     {
         _pwsh.Run("New-EtcdUser complete-user -NoPassword; New-EtcdRole complete-role");
