@@ -65,6 +65,7 @@ public static class EtcdErrorIds
     public const string ObjectIncomplete = "EtcdObjectIncomplete";
     public const string UnknownKind = "EtcdUnknownKind";
     public const string ObjectInvalid = "EtcdObjectInvalid";
+    public const string ObjectKeyMismatch = "EtcdObjectKeyMismatch";
     public const string ValueTooLarge = "EtcdValueTooLarge";
     public const string NoWriteProvider = "EtcdNoWriteProvider";
     public const string EncryptedValueNeedsKey = "EtcdEncryptedValueNeedsKey";

@@ -142,12 +142,14 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         try
         {
             var obj = KubernetesObjectInput.ToJson(input);
-            var readAt = (input as PSObject)?.BaseObject is KubernetesObject k ? k.ModRevision : 0;
+            // The revision the object was read at guards its own key; written to another key (a copy), the write is
+            // guarded by that key's state now instead.
+            var readAt = (input as PSObject)?.BaseObject is KubernetesObject k && (k.Key is null || k.Key == Key) ? k.ModRevision : 0;
             var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
             var plan = await KubernetesObjectWriter.PlanAsync(connection, Key, obj, readAt,
                 ExpectedModRevision >= 0 ? ExpectedModRevision : null,
                 EncryptionConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig),
-                FieldTable.Head, cancellation).ConfigureAwait(false);
+                FieldTable.Head, cancellation, KubernetesPrefixes.Normalize(KubernetesPrefix)).ConfigureAwait(false);
             var changes = plan.Changes.Count == 0 ? " no field changes" : Environment.NewLine + string.Join(Environment.NewLine, plan.Changes.Select(c => "  " + c));
             var action = $"Set Kubernetes object ({plan.Encoding}, {plan.Value.Length} bytes, if ModRevision is {plan.ExpectedModRevision}):{changes}";
             if (await ApproveAsync(key, null, action).ConfigureAwait(false))
