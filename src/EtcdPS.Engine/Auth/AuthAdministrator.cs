@@ -183,9 +183,7 @@ internal static class AuthAdministrator
         catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
         {
             // The generic text speaks of key ranges and names the endpoint; here it is about who may administer auth.
-            throw new EtcdException(ex.ErrorId, ex.Category,
-                $"Only a user with the root role can manage users, roles and authentication; the user '{connection.User}' may not ({target}). A user may read only itself and its own roles.",
-                target, "Connect as root: Connect-Etcd -Credential (Get-Credential root), then run the command again.", ex.InnerException);
+            throw ClusterOperationErrors.NeedsRoot(ex, connection.User, "manage users, roles and authentication (a user may read only itself and its own roles)", target);
         }
     }
 }

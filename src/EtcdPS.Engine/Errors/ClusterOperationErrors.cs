@@ -81,6 +81,12 @@ internal static class ClusterOperationErrors
         return null;
     }
 
+    /// <summary>etcd's "permission denied" for what only the root role may do, said as such (the generic text speaks of key ranges).</summary>
+    public static EtcdException NeedsRoot(EtcdException denied, string? user, string what, object? target) =>
+        new(denied.ErrorId, denied.Category,
+            $"Only a user with the root role can {what}, and {(user is null ? "this connection has no user" : $"the user '{user}' has not got it")} (asked about {target}).",
+            target, "Connect as root: Connect-Etcd -Credential (Get-Credential root), then run the command again.", denied.InnerException);
+
     public static EtcdException MemberNotFound(string wanted) =>
         new(EtcdErrorIds.MemberNotFound, EtcdErrorCategory.ObjectNotFound,
             $"There is no member named '{wanted}' or with id '{wanted}' in this cluster.", wanted,

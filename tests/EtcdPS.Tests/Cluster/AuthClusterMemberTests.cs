@@ -31,4 +31,28 @@ public sealed class AuthClusterMemberTests(ClusterAuthEtcdFixture etcd) : IClass
             _pwsh.Invoke($"Remove-EtcdMember {id} -Confirm:$false -Connection all");
         }
     }
+
+    [Fact]
+    public void A_user_without_the_root_role_is_told_that_membership_changes_need_root()
+    {
+        _pwsh.Run($"$pw = ConvertTo-SecureString '{AuthEtcdFixture.RootPassword}' -AsPlainText -Force");
+        _pwsh.Run($"Connect-Etcd {etcd.EndpointList} -Credential ([pscredential]::new('root', $pw)) -Name root -WarningAction SilentlyContinue");
+        _pwsh.Run("New-EtcdUser member-alice -Password $pw");
+        try
+        {
+            _pwsh.Run($"Connect-Etcd {etcd.EndpointList} -Credential ([pscredential]::new('member-alice', $pw)) -Name alice -WarningAction SilentlyContinue");
+            var (_, peerPort) = ExtraMemberFixture.FreePorts();
+            var denied = _pwsh.Invoke($"Add-EtcdMember etcd-denied http://127.0.0.1:{peerPort} -Learner -Confirm:$false");
+            Assert.Equal("EtcdPermissionDenied", denied.FirstErrorId);
+            Assert.Equal("etcd-denied", denied.Errors[0].TargetObject);
+            Assert.Contains("root role", denied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("'member-alice'", denied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("Get-Credential root", denied.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+            Assert.Equal(3, _pwsh.Run("Get-EtcdMember -Connection root").Count);
+        }
+        finally
+        {
+            _pwsh.Invoke("Remove-EtcdUser member-alice -Confirm:$false -Connection root");
+        }
+    }
 }
