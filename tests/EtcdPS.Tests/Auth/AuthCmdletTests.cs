@@ -152,7 +152,15 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
             Assert.Contains("-Prefix", empty.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
             Assert.Equal("0", Names("@((Get-EtcdRole empty-key).Permissions).Count"));
 
-            var every = Assert.Single(_pwsh.Run("Grant-EtcdRolePermission empty-key Read '' -Prefix -Confirm:$false"));
+            var typo = _pwsh.Invoke("Grant-EtcdRolePermission empty-key Reed /x -Confirm:$false");
+            Assert.StartsWith("ParameterArgumentTransformationError", typo.Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains("'Reed' is not a permission type", typo.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("ReadWrite", typo.Errors[0].Exception.Message, StringComparison.Ordinal);
+            var numeric = _pwsh.Invoke("Grant-EtcdRolePermission empty-key 7 /x -Confirm:$false");
+            Assert.Contains("'7' is not a permission type", numeric.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Equal("0", Names("@((Get-EtcdRole empty-key).Permissions).Count"));
+
+            var every = Assert.Single(_pwsh.Run("Grant-EtcdRolePermission empty-key readwrite '' -Prefix -Confirm:$false"));
             Assert.Single((System.Collections.IEnumerable)every.Properties["Permissions"].Value);
         }
         finally

@@ -19,6 +19,7 @@ public sealed class GrantEtcdRolePermissionCommand : EtcdCmdlet
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Type")]
+    [PermissionTypeTransformation]
     public EtcdPermissionType Permission { get; set; }
 
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
