@@ -208,6 +208,11 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
         _pwsh.Run(",$script:bytes | Set-EtcdKey /kw/piped-bytes");
         Assert.Equal(new byte[] { 1, 2, 3 }, _raw.Get("/kw/piped-bytes")!.Value.ToByteArray());
 
+        var unrolled = _pwsh.Invoke("$script:bytes | Set-EtcdKey /kw/unrolled-bytes");
+        Assert.Single(unrolled.Errors);
+        Assert.Contains("unrolls a byte array", unrolled.Errors[0].Exception.Message, StringComparison.Ordinal);
+        Assert.Null(_raw.Get("/kw/unrolled-bytes"));
+
         var positional = _pwsh.Invoke("Set-EtcdKey /kw/positional-bytes $script:bytes");
         Assert.StartsWith("ParameterArgumentTransformationError", positional.Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains("-RawValue", positional.Errors[0].Exception.Message, StringComparison.Ordinal);

@@ -73,6 +73,14 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         var value = TypedTextWins(nameof(Value), nameof(RawValue))
             ? Encoding.UTF8.GetBytes(Value ?? string.Empty)
             : RawValue ?? (Value is null ? InputObject?.BaseObject as byte[] : Encoding.UTF8.GetBytes(Value));
+        if (value is null && InputObject?.BaseObject is byte)
+        {
+            // Terminating: one error for the whole unrolled array, not one per byte.
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                $"Set-EtcdKey got single bytes from the pipeline for '{Key}': PowerShell unrolls a byte array, so each byte came alone. Nothing was written.", Key,
+                "Pipe the array as one object (,$bytes | Set-EtcdKey <key>), give it to -RawValue, or pipe ConvertTo-EtcdValue's output directly.");
+        }
+
         if (value is null)
         {
             throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
