@@ -39,8 +39,21 @@ internal static class LeaseKeeper
             return null;
         }
 
-        await ClusterOperationErrors.Translate(() => connection.CallAsync((c, o) => c.Lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, o).ResponseAsync,
-            cancellation, MemberIds.LeaseToHex(id)), MemberIds.LeaseToHex(id)).ConfigureAwait(false);
+        var hex = MemberIds.LeaseToHex(id);
+        try
+        {
+            await ClusterOperationErrors.Translate(() => connection.CallAsync((c, o) => c.Lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, o).ResponseAsync,
+                cancellation, hex), hex).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            // etcd revokes a lease only for a user who may write every key attached to it.
+            var keys = lease.Keys.Count == 0 ? "its keys" : string.Join(", ", lease.Keys.Take(5)) + (lease.Keys.Count > 5 ? $" and {lease.Keys.Count - 5} more" : string.Empty);
+            throw new EtcdException(ex.ErrorId, ex.Category,
+                $"The lease {hex} was not revoked: revoking deletes {keys}, and etcd allows it only to a user who may write every one of them; the user '{connection.User}' may not.",
+                hex, "Revoke it as a user whose role grants write access to those keys (or root), or let it expire.", ex.InnerException);
+        }
+
         return lease;
     }
 

@@ -122,6 +122,14 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
 
             _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('root', $pw)) -Name root");
             Assert.Equal("alice,root", Names("(Get-EtcdUser).Name"));
+            // A lease whose keys alice may not write: she may not revoke it, and is told why.
+            _pwsh.Run("$script:lease = New-EtcdLease 300; Set-EtcdKey /other/leased v -Lease $script:lease -Confirm:$false");
+            var revoke = _pwsh.Invoke("Remove-EtcdLease $script:lease -Confirm:$false -Connection alice");
+            Assert.Equal("EtcdPermissionDenied", revoke.FirstErrorId);
+            Assert.Contains("/other/leased", revoke.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("'alice'", revoke.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Equal("v", Names("(Get-EtcdKey /other/leased).Value"));
+            _pwsh.Run("Remove-EtcdLease $script:lease -Confirm:$false");
             _pwsh.Run("Disable-EtcdAuth -WhatIf");
             using (var anonymous = new PwshSession())
             {
