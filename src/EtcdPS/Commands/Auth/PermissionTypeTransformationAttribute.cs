@@ -20,9 +20,10 @@ public sealed class PermissionTypeTransformationAttribute : ArgumentTransformati
 
         var text = value.ToString() ?? string.Empty;
 
+        var names = Enum.GetNames<EtcdPermissionType>();
         return Enum.TryParse<EtcdPermissionType>(text.Trim(), ignoreCase: true, out var type) && Enum.IsDefined(type)
             ? type
             : throw new ArgumentTransformationMetadataException(
-                $"'{text}' is not a permission type: give {string.Join(", ", Enum.GetNames<EtcdPermissionType>())} (Tab completes them).");
+                $"'{text}' is not a permission type: give {string.Join(", ", names[..^1])} or {names[^1]} (Tab completes them).");
     }
 }
