@@ -333,6 +333,34 @@ Connect-Etcd -Endpoint $($script:etcd.Endpoint)
         [Convert]::ToHexString($after.RawValue) | Should -Be ([Convert]::ToHexString($before.RawValue))
     }
 
+    It 'copies an object to a new key after a rename, and refuses an object whose kind, name or namespace does not fit the key' {
+        $key = '/registry/configmaps/shop/original'
+        ConvertTo-EtcdValue ($script:blocked -replace '"stuck"', '"original"') | ForEach-Object { Set-EtcdKey $key -RawValue $_ -Force }
+        $deployment = ConvertTo-EtcdValue '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"shop"},"spec":{"replicas":1}}'
+        Set-EtcdKey /registry/deployments/shop/web -RawValue $deployment -Force
+        $o = Get-EtcdKey $key | ConvertFrom-EtcdValue
+
+        # Another kind at a Deployment's key: refused, the Deployment is untouched.
+        $o.metadata.name = 'web'
+        $o | Set-EtcdKey -Key /registry/deployments/shop/web -Force -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'EtcdObjectKeyMismatch,*'
+        $e[0].Exception.Message | Should -Match 'the key holds a Deployment'
+        (Get-EtcdKey /registry/deployments/shop/web | ConvertFrom-EtcdValue).kind | Should -Be 'Deployment'
+
+        # A name that is not the key's: refused, nothing written.
+        $o.metadata.name = 'other'
+        $o | Set-EtcdKey -Key /registry/configmaps/shop/copy -Force -ErrorVariable e2 -ErrorAction SilentlyContinue
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'EtcdObjectKeyMismatch,*'
+        $e2[0].Exception.Message | Should -Match "metadata.name is 'other'"
+        Get-EtcdKey /registry/configmaps/shop/copy | Should -BeNullOrEmpty
+
+        # Renamed to match its new key: a copy, checked against the new key as it is now, not the original's ModRevision.
+        $o.metadata.name = 'copy'
+        $o | Set-EtcdKey -Key /registry/configmaps/shop/copy -Force
+        (Get-EtcdKey /registry/configmaps/shop/copy | ConvertFrom-EtcdValue).metadata.name | Should -Be 'copy'
+        (Get-EtcdKey $key | ConvertFrom-EtcdValue).metadata.name | Should -Be 'original'
+    }
+
     It 'refuses plain text under a Kubernetes object key unless -Raw, and reports it in a listing as when read alone' {
         Set-EtcdKey /registry/configmaps/guard/x hello -Force -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -BeLike 'EtcdNotAKubernetesObject,*'

@@ -173,7 +173,17 @@ internal static class AuthAdministrator
         };
     }
 
-    private static Task<T> Call<T>(EtcdConnection connection, Func<Connection.EndpointClient, Grpc.Core.CallOptions, Task<T>> call, string target,
-        CancellationToken cancellation) =>
-        ClusterOperationErrors.Translate(() => connection.CallAsync(call, cancellation), target);
+    private static async Task<T> Call<T>(EtcdConnection connection, Func<Connection.EndpointClient, Grpc.Core.CallOptions, Task<T>> call, string target,
+        CancellationToken cancellation)
+    {
+        try
+        {
+            return await ClusterOperationErrors.Translate(() => connection.CallAsync(call, cancellation), target).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            // The generic text speaks of key ranges and names the endpoint; here it is about who may administer auth.
+            throw ClusterOperationErrors.NeedsRoot(ex, connection.User, "manage users, roles and authentication (a user may read only itself and its own roles)", target);
+        }
+    }
 }

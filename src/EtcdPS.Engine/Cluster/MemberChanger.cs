@@ -45,7 +45,7 @@ internal static class MemberChanger
         var add = new MemberAddRequest { IsLearner = request.IsLearner };
         add.PeerURLs.AddRange(request.PeerUrls);
         var response = await ChangeAsync(() => connection.CallAsync(
-            (c, o) => c.Cluster.MemberAddAsync(add, o).ResponseAsync, cancellation, request.Name, idempotent: false), request.Name).ConfigureAwait(false);
+            (c, o) => c.Cluster.MemberAddAsync(add, o).ResponseAsync, cancellation, request.Name, idempotent: false), request.Name, connection.User).ConfigureAwait(false);
         var newId = MemberIds.ToHex(response.Member.ID);
         var after = response.Members.Select(ClusterInspector.ToMember).ToArray();
         var initialCluster = string.Join(",", after.SelectMany(m => m.PeerUrls.Select(u => $"{(m.Id == newId ? request.Name : m.Name)}={u}")));
@@ -95,7 +95,7 @@ internal static class MemberChanger
         using var through = reachOthers.Length > 0 ? connection.WithEndpoints(reachOthers) : null;
         var target = through ?? connection;
         await ChangeAsync(() => target.CallAsync((c, o) => c.Cluster.MemberRemoveAsync(new MemberRemoveRequest { ID = id }, o).ResponseAsync,
-            cancellation, wanted, idempotent: false), wanted).ConfigureAwait(false);
+            cancellation, wanted, idempotent: false), wanted, connection.User).ConfigureAwait(false);
         return await ListFromAsync(connection, others.Length > 0 ? others : connection.Endpoints, cancellation).ConfigureAwait(false);
     }
 
@@ -120,7 +120,7 @@ internal static class MemberChanger
         var update = new MemberUpdateRequest { ID = ClusterProbe.IdOf(member) };
         update.PeerURLs.AddRange(peerUrls);
         var response = await ChangeAsync(() => connection.CallAsync(
-            (c, o) => c.Cluster.MemberUpdateAsync(update, o).ResponseAsync, cancellation, wanted, idempotent: false), wanted).ConfigureAwait(false);
+            (c, o) => c.Cluster.MemberUpdateAsync(update, o).ResponseAsync, cancellation, wanted, idempotent: false), wanted, connection.User).ConfigureAwait(false);
         return response.Members.Select(ClusterInspector.ToMember).ToArray();
     }
 
@@ -146,8 +146,13 @@ internal static class MemberChanger
             return null;
         }
 
-        var response = await ChangeAsync(() => connection.CallAsync((c, o) => c.Cluster.MemberPromoteAsync(
-            new MemberPromoteRequest { ID = ClusterProbe.IdOf(member) }, o).ResponseAsync, cancellation, wanted, idempotent: false), wanted).ConfigureAwait(false);
+        // Asked on the leader when it answered its probe: a follower forwards a promotion to the leader over the peer API
+        // without the caller's auth token, so with auth enabled the leader refuses it and the follower retries until
+        // "request timed out" (7 s) instead of saying whether the learner is ready (etcd 3.4, 3.5).
+        using var atLeader = probes.FirstOrDefault(p => p.IsLeader) is { } leader ? connection.WithEndpoints([leader.Endpoint]) : null;
+        var through = atLeader ?? connection;
+        var response = await ChangeAsync(() => through.CallAsync((c, o) => c.Cluster.MemberPromoteAsync(
+            new MemberPromoteRequest { ID = ClusterProbe.IdOf(member) }, o).ResponseAsync, cancellation, wanted, idempotent: false), wanted, connection.User).ConfigureAwait(false);
         return response.Members.Select(ClusterInspector.ToMember).ToArray();
     }
 
@@ -156,7 +161,7 @@ internal static class MemberChanger
     /// 5 seconds (just after a start or an election) even when every member is fine; such a refusal comes before anything
     /// is proposed, so the change is retried for a few seconds before the refusal is reported.
     /// </summary>
-    private static async Task<T> ChangeAsync<T>(Func<Task<T>> call, string target)
+    private static async Task<T> ChangeAsync<T>(Func<Task<T>> call, string target, string? user)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(8);
         while (true)
@@ -168,6 +173,10 @@ internal static class MemberChanger
             catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.QuorumAtRisk && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(500).ConfigureAwait(false);
+            }
+            catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+            {
+                throw ClusterOperationErrors.NeedsRoot(ex, user, "change the cluster's members", target);
             }
         }
     }

@@ -28,6 +28,8 @@ internal static class ClusterOperationErrors
             "Move leadership to a started voting member (not a learner)."),
         ("requested lease not found", EtcdErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
             "The lease expired or was revoked; Get-EtcdLease lists the leases that exist."),
+        ("lease already exists", EtcdErrorIds.LeaseExists, EtcdErrorCategory.ResourceExists,
+            "Leave out -Id to let etcd choose a free one, or give an id no lease has (Get-EtcdLease lists them)."),
         ("user name already exists", EtcdErrorIds.UserExists, EtcdErrorCategory.ResourceExists,
             "Get-EtcdUser lists the users."),
         ("user name not found", EtcdErrorIds.UserNotFound, EtcdErrorCategory.ObjectNotFound,
@@ -78,6 +80,12 @@ internal static class ClusterOperationErrors
 
         return null;
     }
+
+    /// <summary>etcd's "permission denied" for what only the root role may do, said as such (the generic text speaks of key ranges).</summary>
+    public static EtcdException NeedsRoot(EtcdException denied, string? user, string what, object? target) =>
+        new(denied.ErrorId, denied.Category,
+            $"Only a user with the root role can {what}, and {(user is null ? "this connection has no user" : $"the user '{user}' has not got it")} (asked about {target}).",
+            target, "Connect as root: Connect-Etcd -Credential (Get-Credential root), then run the command again.", denied.InnerException);
 
     public static EtcdException MemberNotFound(string wanted) =>
         new(EtcdErrorIds.MemberNotFound, EtcdErrorCategory.ObjectNotFound,

@@ -20,6 +20,7 @@ public static class EtcdErrorIds
     public const string FutureRevision = "EtcdFutureRevision";
     public const string KeyNotFound = "EtcdKeyNotFound";
     public const string LeaseNotFound = "EtcdLeaseNotFound";
+    public const string LeaseExists = "EtcdLeaseExists";
     public const string MemberNotFound = "EtcdMemberNotFound";
     public const string NoSpace = "EtcdNoSpace";
     public const string StaleWrite = "EtcdStaleWrite";
@@ -64,6 +65,7 @@ public static class EtcdErrorIds
     public const string ObjectIncomplete = "EtcdObjectIncomplete";
     public const string UnknownKind = "EtcdUnknownKind";
     public const string ObjectInvalid = "EtcdObjectInvalid";
+    public const string ObjectKeyMismatch = "EtcdObjectKeyMismatch";
     public const string ValueTooLarge = "EtcdValueTooLarge";
     public const string NoWriteProvider = "EtcdNoWriteProvider";
     public const string EncryptedValueNeedsKey = "EtcdEncryptedValueNeedsKey";

@@ -24,7 +24,8 @@ internal static class KubernetesObjectWriter
     /// expectedModRevision, when given, wins over it (a restore from a backup compares with the live key's).</remarks>
     /// <exception cref="EtcdException">EtcdEncryptedValueNeedsKey and the encoder's ids.</exception>
     public static async Task<ObjectWritePlan> PlanAsync(EtcdConnection connection, string key, JsonObject obj, long readAt,
-        long? expectedModRevision, string? encryptionConfigPath, int kubernetesMinor, CancellationToken cancellation)
+        long? expectedModRevision, string? encryptionConfigPath, int kubernetesMinor, CancellationToken cancellation,
+        IReadOnlyList<string>? prefixes = null)
     {
         var range = new RangeRequest { Key = ByteString.CopyFromUtf8(key) };
         var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(range, o).ResponseAsync, cancellation, key).ConfigureAwait(false);
@@ -76,6 +77,7 @@ internal static class KubernetesObjectWriter
             }
         }
 
+        CheckBelongsAt(key, obj, before, prefixes ?? KubernetesPrefixes.Default);
         var after = (JsonObject)obj.DeepClone();
         (after["metadata"] as JsonObject)?.Remove("resourceVersion");
         (before?["metadata"] as JsonObject)?.Remove("resourceVersion");
@@ -90,6 +92,47 @@ internal static class KubernetesObjectWriter
         }
 
         return new ObjectWritePlan(value, expected, described, changes);
+    }
+
+    /// <summary>
+    /// Refuses an object written where the API server would never look for it: under another name or namespace than the
+    /// key's, or of another kind than the object the key holds. The API server fails to read such an object, and with it
+    /// every list of its resource.
+    /// </summary>
+    private static void CheckBelongsAt(string key, JsonObject obj, JsonObject? before, IReadOnlyList<string> prefixes)
+    {
+        var address = KubernetesKey.Parse(key, prefixes);
+        if (address.Name.Length == 0)
+        {
+            return;
+        }
+
+        var metadata = obj["metadata"] as JsonObject;
+        var kind = Text(obj["kind"]);
+        var problems = new List<string>();
+        if (Text(metadata?["name"]) is { Length: > 0 } name && name != address.Name)
+        {
+            problems.Add($"metadata.name is '{name}', the key's name is '{address.Name}'");
+        }
+
+        if (address.Namespace.Length > 0 && Text(metadata?["namespace"]) is { Length: > 0 } ns && ns != address.Namespace)
+        {
+            problems.Add($"metadata.namespace is '{ns}', the key's namespace is '{address.Namespace}'");
+        }
+
+        if (kind is { Length: > 0 } && Text(before?["kind"]) is { Length: > 0 } was && was != kind)
+        {
+            problems.Add($"the key holds a {was}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new EtcdException(EtcdErrorIds.ObjectKeyMismatch, EtcdErrorCategory.InvalidArgument,
+                $"The {kind ?? "object"} does not belong at '{key}': {string.Join("; ", problems)}. The API server reads an object only at the key of its kind, namespace and name, and fails to list the resource when one does not fit. Nothing was written.",
+                key, "Write it to its own key (/registry/<resource>/<namespace>/<name>), or change metadata.name and metadata.namespace to match the key (a copy).");
+        }
+
+        static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
     }
 
     /// <summary>Field-level differences, one line per changed leaf ("metadata.finalizers: [\"a\"] -> []"); Secret data is not shown.</summary>

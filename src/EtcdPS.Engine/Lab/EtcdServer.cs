@@ -340,9 +340,34 @@ internal sealed class EtcdServer : IDisposable
                 cancellation, timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             return status.Leader != 0;
         }
+        catch (EtcdException ex) when (Options.RootPassword is null && ex.ErrorId is EtcdErrorIds.AuthRequired or EtcdErrorIds.PermissionDenied)
+        {
+            // A restored snapshot of a cluster with auth enabled (Mount-EtcdSnapshot): etcd 3.5.28+ answers Status only
+            // to root, whose password is not known here.
+            return await RefusesLoginAsync(member, cancellation).ConfigureAwait(false);
+        }
         catch (EtcdException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the member turns down a login of a user that does not exist. etcd checks a password only after a
+    /// linearizable read, which needs a leader: the refusal says the member serves, without knowing any password.
+    /// </summary>
+    private async Task<bool> RefusesLoginAsync(EtcdServerMember member, CancellationToken cancellation)
+    {
+        try
+        {
+            using var probe = await OpenAdminConnectionAsync([member.ClientUrl], null, cancellation).ConfigureAwait(false);
+            await probe.CallAsync((c, o) => c.Auth.AuthenticateAsync(new AuthenticateRequest { Name = "etcdps-readiness-probe", Password = Guid.NewGuid().ToString("n") }, o).ResponseAsync,
+                cancellation, timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            return true;
+        }
+        catch (EtcdException ex)
+        {
+            return ex.ErrorId == EtcdErrorIds.AuthFailed;
         }
     }
 

@@ -82,6 +82,33 @@ internal static class LabMembers
     }
 
     /// <summary>
+    /// Whether the members still running no longer list <paramref name="member"/>'s peer URL: it was removed from the
+    /// cluster, and etcd then stops at start (saying so only at log levels the lab does not write). False when unknown.
+    /// </summary>
+    private static async Task<bool> WasRemovedAsync(LabInstance instance, EtcdServerMember member, CancellationToken cancellation)
+    {
+        var others = instance.Server.Members.Where(m => m != member && m.IsRunning).Select(m => m.ClientUrl).ToArray();
+        if (others.Length == 0)
+        {
+            return false;
+        }
+
+        var options = new EtcdConnectionOptions { Endpoints = others, DialTimeout = TimeSpan.FromSeconds(2) };
+        using var cluster = new EtcdConnection(options, null,
+            [.. others.Select(u => new EndpointClient(EndpointAddress.Parse(u, false), null, options.DialTimeout))]);
+        try
+        {
+            var list = await cluster.CallAsync((c, o) => c.Cluster.MemberListAsync(new MemberListRequest(), o).ResponseAsync, cancellation,
+                timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            return !list.Members.Any(m => m.PeerURLs.Contains(member.PeerUrl));
+        }
+        catch (EtcdException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Waits until a started member answers a status request. etcd serves clients only once it joined a quorum: while the
     /// others are still down it listens but answers nothing, so a member that listens is taken as started after a few seconds.
     /// </summary>
@@ -96,6 +123,13 @@ internal static class LabMembers
             cancellation.ThrowIfCancellationRequested();
             if (member.Process is not { HasExited: false })
             {
+                if (await WasRemovedAsync(instance, member, cancellation).ConfigureAwait(false))
+                {
+                    throw new EtcdException(EtcdErrorIds.LabStartFailed, EtcdErrorCategory.InvalidOperation,
+                        $"etcd member {member.Name} of lab '{instance.Lab.Name}' was removed from the cluster (Remove-EtcdMember), so it stops as soon as it starts: a removed member never rejoins with its data.",
+                        member.Name, "Add a new member with Add-EtcdMember and start etcd for it with an empty data folder (Add-EtcdMember example 3), or start a new lab.");
+                }
+
                 throw new EtcdException(EtcdErrorIds.LabStartFailed, EtcdErrorCategory.ResourceUnavailable,
                     $"etcd member {member.Name} of lab '{instance.Lab.Name}' exited at start; see {LogPath(instance, member)}.", member.ClientUrl,
                     "Check the log; its port may be taken by another process now.");

@@ -33,14 +33,30 @@ internal static class LeaseKeeper
     /// <summary>Revokes the lease after <paramref name="approve"/> saw it with the keys that go with it; null when not approved.</summary>
     public static async Task<EtcdLease?> RevokeAsync(EtcdConnection connection, long id, Func<EtcdLease, Task<bool>> approve, CancellationToken cancellation)
     {
-        var lease = await ReadAsync(connection, id, cancellation).ConfigureAwait(false);
-        if (!await approve(lease).ConfigureAwait(false))
+        var hex = MemberIds.LeaseToHex(id);
+        EtcdLease? lease = null;
+        try
         {
-            return null;
+            lease = await ReadAsync(connection, id, cancellation).ConfigureAwait(false);
+            if (!await approve(lease).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            await ClusterOperationErrors.Translate(() => connection.CallAsync((c, o) => c.Lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, o).ResponseAsync,
+                cancellation, hex), hex).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            // etcd revokes a lease only for a user who may write every key attached to it (3.5 also lists its keys
+            // only to a user who may read them all).
+            var keys = lease is null ? "its keys (which this user may not even read)"
+                : lease.Keys.Count == 0 ? "its keys" : string.Join(", ", lease.Keys.Take(5)) + (lease.Keys.Count > 5 ? $" and {lease.Keys.Count - 5} more" : string.Empty);
+            throw new EtcdException(ex.ErrorId, ex.Category,
+                $"The lease {hex} was not revoked: revoking deletes {keys}, and etcd allows it only to a user who may write every one of them; the user '{connection.User}' may not.",
+                hex, "Revoke it as a user whose role grants write access to those keys (or root), or let it expire.", ex.InnerException);
         }
 
-        await ClusterOperationErrors.Translate(() => connection.CallAsync((c, o) => c.Lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, o).ResponseAsync,
-            cancellation, MemberIds.LeaseToHex(id)), MemberIds.LeaseToHex(id)).ConfigureAwait(false);
         return lease;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Runtime.InteropServices;
 using EtcdPS.Engine.Connection;
 using EtcdPS.Engine.Lab;
@@ -17,6 +18,8 @@ internal sealed record SnapshotMountOptions
     public string? EtcdPath { get; init; }
     /// <summary>Mount a database without (or with a wrong) sha256 trailer.</summary>
     public bool SkipHashCheck { get; init; }
+    /// <summary>A user of the snapshot's own cluster, for a snapshot taken with authentication enabled.</summary>
+    public NetworkCredential? Credential { get; init; }
 }
 
 /// <summary>A step of mounting, for progress: what happens now and, while the file is read, how far.</summary>
@@ -108,8 +111,7 @@ internal sealed class MountedSnapshot : IDisposable
         var mount = await StartAsync(options, !options.SkipHashCheck, progress, cancellation).ConfigureAwait(false);
         try
         {
-            var result = await EtcdConnector.ConnectAsync(mount.ConnectionOptions(options.Name), cancellation, tunnel: mount).ConfigureAwait(false);
-            return result.Connection;
+            return await mount.ConnectAsync(options.Name, options.Credential, tunnel: true, cancellation).ConfigureAwait(false);
         }
         catch
         {
@@ -119,13 +121,36 @@ internal sealed class MountedSnapshot : IDisposable
     }
 
     /// <summary>Connection options for this member (read-only).</summary>
-    public EtcdConnectionOptions ConnectionOptions(string name) => new()
+    public EtcdConnectionOptions ConnectionOptions(string name, NetworkCredential? credential = null) => new()
     {
         Endpoints = [ClientUrl],
         Name = name,
         ReadOnlySnapshot = File.Path,
         DialTimeout = TimeSpan.FromSeconds(5),
+        Credential = credential,
     };
+
+    /// <summary>
+    /// Connects to this member (read-only). A snapshot keeps the auth state of its cluster: when authentication was
+    /// enabled there, its users and roles came with it, and the copy answers only to one of them.
+    /// </summary>
+    public async Task<EtcdConnection> ConnectAsync(string name, NetworkCredential? credential, bool tunnel, CancellationToken cancellation)
+    {
+        try
+        {
+            var result = await EtcdConnector.ConnectAsync(ConnectionOptions(name, credential), cancellation, tunnel: tunnel ? this : null).ConfigureAwait(false);
+            return result.Connection;
+        }
+        catch (EtcdException ex) when (ex.ErrorId is EtcdErrorIds.AuthRequired or EtcdErrorIds.AuthFailed)
+        {
+            var why = credential is null
+                ? "comes from a cluster with authentication enabled, and its users and roles came with it: the copy answers only to one of them"
+                : $"comes from a cluster with authentication enabled, and its copy rejected the user name or password of '{credential.UserName}'";
+            throw new EtcdException(ex.ErrorId, ex.Category, $"The snapshot '{File.Path}' {why}.", File.Path,
+                "Give -Credential of a user of the cluster the snapshot was taken from, as it was then (root reads every key): -Credential (Get-Credential root).",
+                ex);
+        }
+    }
 
     /// <summary>Stops the member and deletes the folder.</summary>
     public void Dispose()

@@ -29,6 +29,12 @@ internal static class SnapshotFile
     public static async Task<SnapshotFileCheck> CheckAsync(string path, bool requireTrailer, IProgress<(long Done, long Total)>? progress,
         CancellationToken cancellation)
     {
+        if (Directory.Exists(path))
+        {
+            throw new EtcdException(EtcdErrorIds.SnapshotNotFound, EtcdErrorCategory.ObjectNotFound,
+                $"'{path}' is a folder, not a snapshot file.", path, "Give the snapshot file itself (Get-ChildItem shows the files of the folder).");
+        }
+
         if (!File.Exists(path))
         {
             throw new EtcdException(EtcdErrorIds.SnapshotNotFound, EtcdErrorCategory.ObjectNotFound,

@@ -1,3 +1,4 @@
+using System.Net;
 using EtcdPS.Engine.Cluster;
 using EtcdPS.Engine.Connection;
 using EtcdPS.Engine.Keys;
@@ -12,14 +13,13 @@ namespace EtcdPS.Engine.Snapshots;
 /// </summary>
 internal static class SnapshotInspector
 {
-    public static async Task<EtcdSnapshotFileInfo> InspectAsync(string path, string? etcdPath, IProgress<SnapshotMountProgress>? progress,
-        CancellationToken cancellation)
+    public static async Task<EtcdSnapshotFileInfo> InspectAsync(string path, string? etcdPath, NetworkCredential? credential,
+        IProgress<SnapshotMountProgress>? progress, CancellationToken cancellation)
     {
         using var mount = await MountedSnapshot.StartAsync(new SnapshotMountOptions { Path = path, Name = "snapshot-info", EtcdPath = etcdPath },
             requireTrailer: false, progress, cancellation).ConfigureAwait(false);
         progress?.Report(new("Counting keys per resource", 0, 0));
-        var result = await EtcdConnector.ConnectAsync(mount.ConnectionOptions("snapshot-info"), cancellation).ConfigureAwait(false);
-        using var connection = result.Connection;
+        using var connection = await mount.ConnectAsync("snapshot-info", credential, tunnel: false, cancellation).ConfigureAwait(false);
         var status = await connection.CallAsync((c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync, cancellation).ConfigureAwait(false);
         var revision = status.Header.Revision;
         var compacted = await CompactRevisionProbe.FindAsync(connection, connection.Clients[0], revision, cancellation).ConfigureAwait(false);

@@ -17,9 +17,27 @@ internal static class RevisionReads
     /// <summary>The cluster's current revision (a linearizable count-only read).</summary>
     public static async Task<long> CurrentRevisionAsync(EtcdConnection connection, CancellationToken cancellation)
     {
-        var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(new RangeRequest { Key = AnyKey, CountOnly = true }, o).ResponseAsync,
-            cancellation).ConfigureAwait(false);
-        return response.Header.Revision;
+        try
+        {
+            var response = await connection.CallAsync((c, o) => c.KV.RangeAsync(new RangeRequest { Key = AnyKey, CountOnly = true }, o).ResponseAsync,
+                cancellation).ConfigureAwait(false);
+            return response.Header.Revision;
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.PermissionDenied)
+        {
+            // A user whose roles do not cover the key "\0": Status carries the revision too (the answering member's,
+            // not linearizable). etcd 3.5.28+ answers Status only to root: then the first refusal stands.
+            try
+            {
+                var status = await connection.CallAsync((c, o) => c.Maintenance.StatusAsync(new StatusRequest(), o).ResponseAsync, cancellation)
+                    .ConfigureAwait(false);
+                return status.Header.Revision;
+            }
+            catch (EtcdException) when (!cancellation.IsCancellationRequested)
+            {
+                throw ex;
+            }
+        }
     }
 
     /// <summary>The key as it was at <paramref name="revision"/> (0 = now), or null when it did not exist then.</summary>

@@ -179,6 +179,27 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// <summary>Resolves a PowerShell path (relative, ~, PSDrive) to a file system path on the pipeline thread, which owns the session state.</summary>
     protected Task<string> ResolvePathAsync(string path) => Post(() => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 
+    /// <summary>
+    /// Like <see cref="ResolvePathAsync"/>, and a path with wildcards becomes the files it matches, as -Path does in
+    /// PowerShell's own cmdlets: none when nothing matches.
+    /// </summary>
+    protected Task<IReadOnlyList<string>> ResolvePathsAsync(string path) => Post<IReadOnlyList<string>>(() =>
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(path))
+        {
+            return [SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)];
+        }
+
+        try
+        {
+            return [.. SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _)];
+        }
+        catch (ItemNotFoundException)
+        {
+            return [];
+        }
+    });
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -109,11 +109,28 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
             _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('alice', $pw)) -Name alice");
             _pwsh.Run("Set-EtcdKey /app/by-alice yes -Confirm:$false");
             Assert.Equal("EtcdPermissionDenied", _pwsh.Invoke("Set-EtcdKey /other yes -Confirm:$false").FirstErrorId);
-            Assert.Equal("EtcdPermissionDenied", _pwsh.Invoke("Get-EtcdUser").FirstErrorId);
-            Assert.Equal("EtcdPermissionDenied", _pwsh.Invoke("New-EtcdUser mallory $pw").FirstErrorId);
+            var listDenied = _pwsh.Invoke("Get-EtcdUser");
+            Assert.Equal("EtcdPermissionDenied", listDenied.FirstErrorId);
+            Assert.Equal("users", listDenied.Errors[0].TargetObject);
+            Assert.Contains("root role", listDenied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("'alice'", listDenied.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("Get-Credential root", listDenied.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+            var addDenied = _pwsh.Invoke("New-EtcdUser mallory $pw");
+            Assert.Equal("EtcdPermissionDenied", addDenied.FirstErrorId);
+            Assert.Equal("mallory", addDenied.Errors[0].TargetObject);
+            Assert.Equal("alice", Names("(Get-EtcdUser alice).Name"));
 
             _pwsh.Run($"Connect-Etcd {etcd.Endpoint} -Credential ([pscredential]::new('root', $pw)) -Name root");
             Assert.Equal("alice,root", Names("(Get-EtcdUser).Name"));
+            // A lease whose keys alice may not write: she may not revoke it, and is told why.
+            _pwsh.Run("$script:lease = New-EtcdLease 300; Set-EtcdKey /other/leased v -Lease $script:lease -Confirm:$false");
+            var revoke = _pwsh.Invoke("Remove-EtcdLease $script:lease -Confirm:$false -Connection alice");
+            Assert.Equal("EtcdPermissionDenied", revoke.FirstErrorId);
+            // etcd 3.4 lists the lease's keys to anyone, 3.5 only to a user who may read them.
+            Assert.Contains(EtcdVersion.AtLeast(3, 5) ? "may not even read" : "/other/leased", revoke.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("'alice'", revoke.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Equal("v", Names("(Get-EtcdKey /other/leased).Value"));
+            _pwsh.Run("Remove-EtcdLease $script:lease -Confirm:$false");
             _pwsh.Run("Disable-EtcdAuth -WhatIf");
             using (var anonymous = new PwshSession())
             {
@@ -129,6 +146,36 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
         }
 
         Assert.Equal("yes", _raw.Get("/app/by-alice")!.Value.ToStringUtf8());
+    }
+
+    [Fact]
+    public void Empty_names_and_an_empty_key_alone_are_refused_before_etcd_is_asked()
+    {
+        Assert.StartsWith("ParameterArgumentValidationError", _pwsh.Invoke("Get-EtcdUser ''").Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("ParameterArgumentValidationError", _pwsh.Invoke("Get-EtcdRole ''").Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+        _pwsh.Run("New-EtcdRole empty-key");
+        try
+        {
+            var empty = _pwsh.Invoke("Grant-EtcdRolePermission empty-key Read '' -Confirm:$false");
+            Assert.Equal("EtcdInvalidArgument", empty.FirstErrorId);
+            Assert.Contains("-Prefix", empty.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+            Assert.Equal("0", Names("@((Get-EtcdRole empty-key).Permissions).Count"));
+
+            var typo = _pwsh.Invoke("Grant-EtcdRolePermission empty-key Reed /x -Confirm:$false");
+            Assert.StartsWith("ParameterArgumentTransformationError", typo.Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains("'Reed' is not a permission type", typo.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("ReadWrite", typo.Errors[0].Exception.Message, StringComparison.Ordinal);
+            var numeric = _pwsh.Invoke("Grant-EtcdRolePermission empty-key 7 /x -Confirm:$false");
+            Assert.Contains("'7' is not a permission type", numeric.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Equal("0", Names("@((Get-EtcdRole empty-key).Permissions).Count"));
+
+            var every = Assert.Single(_pwsh.Run("Grant-EtcdRolePermission empty-key readwrite '' -Prefix -Confirm:$false"));
+            Assert.Single((System.Collections.IEnumerable)every.Properties["Permissions"].Value);
+        }
+        finally
+        {
+            _pwsh.Invoke("Remove-EtcdRole empty-key -Confirm:$false");
+        }
     }
 
     [Fact]

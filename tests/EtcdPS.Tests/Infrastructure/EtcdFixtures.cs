@@ -74,3 +74,9 @@ public sealed class AuthEtcdFixture : EtcdFixture
 
     internal override EtcdServerOptions CreateOptions() => new() { RootPassword = RootPassword, ExtraArguments = ["--auth-token-ttl", "1"] };
 }
+
+/// <summary>Three members with authentication enabled; user root, password <see cref="AuthEtcdFixture.RootPassword"/>.</summary>
+public sealed class ClusterAuthEtcdFixture : EtcdFixture
+{
+    internal override EtcdServerOptions CreateOptions() => new() { Members = 3, RootPassword = AuthEtcdFixture.RootPassword };
+}

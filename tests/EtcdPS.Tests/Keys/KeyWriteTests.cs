@@ -193,4 +193,33 @@ public sealed class KeyWriteTests(SingleEtcdFixture etcd) : CmdletTestBase(etcd.
         Assert.Equal("EtcdInvalidArgument", _pwsh.Invoke("Remove-EtcdKey /kw/x -Prefix -ExpectedModRevision 3").FirstErrorId);
         Assert.StartsWith("ParameterArgumentValidationError", _pwsh.Invoke("Set-EtcdKey '' x").Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Bytes_are_written_from_the_pipeline_and_bytes_given_to_Value_point_to_RawValue()
+    {
+        Connect();
+        var written = _pwsh.Invoke("ConvertTo-EtcdValue @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'piped'; namespace = 'kw' }; data = @{ a = '1' } } | Set-EtcdKey /registry/configmaps/kw/piped -Force");
+        Assert.Empty(written.Errors);
+        var stored = _raw.Get("/registry/configmaps/kw/piped")!.Value.ToByteArray();
+        Assert.Equal("k8s\0"u8.ToArray(), stored[..4]);
+        Assert.Equal("piped", _pwsh.Run("(Get-EtcdKey /registry/configmaps/kw/piped | ConvertFrom-EtcdValue).metadata.name")[0].BaseObject);
+
+        _pwsh.Run("$script:bytes = [byte[]](1, 2, 3)");
+        _pwsh.Run(",$script:bytes | Set-EtcdKey /kw/piped-bytes");
+        Assert.Equal(new byte[] { 1, 2, 3 }, _raw.Get("/kw/piped-bytes")!.Value.ToByteArray());
+
+        var unrolled = _pwsh.Invoke("$script:bytes | Set-EtcdKey /kw/unrolled-bytes");
+        Assert.Single(unrolled.Errors);
+        Assert.Contains("unrolls a byte array", unrolled.Errors[0].Exception.Message, StringComparison.Ordinal);
+        Assert.Null(_raw.Get("/kw/unrolled-bytes"));
+
+        var positional = _pwsh.Invoke("Set-EtcdKey /kw/positional-bytes $script:bytes");
+        Assert.StartsWith("ParameterArgumentTransformationError", positional.Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("-RawValue", positional.Errors[0].Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 2 3", positional.Errors[0].Exception.Message, StringComparison.Ordinal);
+        Assert.Null(_raw.Get("/kw/positional-bytes"));
+
+        var none = _pwsh.Invoke("Set-EtcdKey /kw/novalue");
+        Assert.Contains("-RawValue", none.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+    }
 }

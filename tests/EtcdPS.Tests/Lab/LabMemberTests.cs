@@ -56,6 +56,46 @@ public sealed class LabMemberTests
     }
 
     [Fact]
+    public async Task Starting_a_member_that_was_removed_from_the_cluster_says_so()
+    {
+        var instance = await LabController.StartAsync(new LabOptions { Name = "xunit-removed", Members = 3, Seed = EtcdLabSeed.None, Port = null }, null, CancellationToken.None);
+        try
+        {
+            var removed = instance.Server.Members[2];
+            using var connection = (await EtcdConnector.ConnectAsync(instance.Server.ConnectionOptions() with { Endpoints = [instance.Server.Members[0].ClientUrl] },
+                CancellationToken.None)).Connection;
+            var list = await connection.CallAsync((c, o) => c.Cluster.MemberListAsync(new MemberListRequest(), o).ResponseAsync, CancellationToken.None);
+            var id = list.Members.Single(m => m.PeerURLs.Contains(removed.PeerUrl)).ID;
+            // etcd refuses membership changes ("unhealthy cluster") until its leader has been connected to all for 5 s.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await connection.CallAsync((c, o) => c.Cluster.MemberRemoveAsync(new MemberRemoveRequest { ID = id }, o).ResponseAsync, CancellationToken.None, idempotent: false);
+                    break;
+                }
+                catch (EtcdException ex) when (ex.Message.Contains("unhealthy cluster", StringComparison.Ordinal) && attempt < 40)
+                {
+                    await Task.Delay(250);
+                }
+            }
+
+            LabMembers.Stop(instance, removed, freeze: false);
+
+            var error = await Assert.ThrowsAsync<EtcdException>(() => LabMembers.StartAsync(instance, removed, TimeSpan.FromSeconds(30), CancellationToken.None));
+            Assert.Equal(EtcdErrorIds.LabStartFailed, error.ErrorId);
+            Assert.Equal(EtcdErrorCategory.InvalidOperation, error.Category);
+            Assert.Contains("was removed from the cluster", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Add-EtcdMember", error.RecommendedAction, StringComparison.Ordinal);
+        }
+        finally
+        {
+            LabRegistry.TryRemove(instance.Lab.Name, out _);
+            await LabController.StopAsync(instance, keepData: false);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_member_is_an_error_naming_the_members()
     {
         var instance = await LabController.StartAsync(new LabOptions { Name = "xunit-unknown", Seed = EtcdLabSeed.None, Port = null }, null, CancellationToken.None);

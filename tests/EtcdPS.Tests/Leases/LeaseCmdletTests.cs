@@ -49,6 +49,33 @@ public sealed class LeaseCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(et
     }
 
     [Fact]
+    public void A_lease_id_in_use_gives_EtcdLeaseExists_naming_the_lease()
+    {
+        var id = NewLease(60);
+        var taken = _pwsh.Invoke($"New-EtcdLease 10 -Id {id}");
+        Assert.Equal("EtcdLeaseExists", taken.FirstErrorId);
+        var error = taken.Errors[0];
+        Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
+        Assert.Equal(MemberIds.LeaseToHex(id), error.TargetObject);
+        Assert.Contains("Leave out -Id", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_keep_alive_duration_must_be_positive()
+    {
+        var id = NewLease(60);
+        foreach (var duration in new[] { "-00:00:05", "0" })
+        {
+            var bad = _pwsh.Invoke($"Update-EtcdLease {id} -KeepAlive -Duration {duration}");
+            Assert.Equal("EtcdInvalidArgument", bad.FirstErrorId);
+            Assert.Empty(bad.Output);
+            Assert.Contains("positive", bad.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("-KeepAlive", _pwsh.Invoke($"Update-EtcdLease {id} -Duration 00:00:02").Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Keys_expire_with_their_lease_unless_it_is_kept_alive()
     {
         var expiring = NewLease(2);

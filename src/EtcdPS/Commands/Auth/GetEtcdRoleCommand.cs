@@ -14,6 +14,7 @@ public sealed class GetEtcdRoleCommand : AuthReadCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Role")]
     [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RoleNameCompleter))]
     public string[]? Name { get; set; }
 

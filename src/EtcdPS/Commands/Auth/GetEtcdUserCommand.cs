@@ -14,6 +14,7 @@ public sealed class GetEtcdUserCommand : AuthReadCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("User")]
     [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(UserNameCompleter))]
     public string[]? Name { get; set; }
 

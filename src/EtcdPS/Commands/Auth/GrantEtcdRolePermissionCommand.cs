@@ -19,6 +19,7 @@ public sealed class GrantEtcdRolePermissionCommand : EtcdCmdlet
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Type")]
+    [PermissionTypeTransformation]
     public EtcdPermissionType Permission { get; set; }
 
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
@@ -40,6 +41,14 @@ public sealed class GrantEtcdRolePermissionCommand : EtcdCmdlet
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
+        if (Key.Length == 0 && ParameterSetName == "Key")
+        {
+            // etcd accepts it, and the permission then covers no key at all.
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                $"An empty -Key alone names no key: the {Permission} permission of role '{Role}' would grant nothing.", Key,
+                "Give a key, or -Key '' -Prefix for every key (etcdctl role grant-permission --prefix), or -FromKey / -RangeEnd for a range.");
+        }
+
         var range = new PermissionRange(Key, ParameterSetName == "Range" ? RangeEnd : null, Prefix, FromKey);
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);
         var text = new EtcdPermission { Type = Permission, Key = Key, IsPrefix = Prefix, RangeEnd = FromKey ? "\0" : RangeEnd }.Range;

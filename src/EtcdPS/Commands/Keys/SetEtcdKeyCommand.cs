@@ -27,6 +27,7 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
+    [TextValueTransformation]
     public string? Value { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -71,11 +72,20 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
 
         var value = TypedTextWins(nameof(Value), nameof(RawValue))
             ? Encoding.UTF8.GetBytes(Value ?? string.Empty)
-            : RawValue ?? (Value is null ? null : Encoding.UTF8.GetBytes(Value));
+            : RawValue ?? (Value is null ? InputObject?.BaseObject as byte[] : Encoding.UTF8.GetBytes(Value));
+        if (value is null && InputObject?.BaseObject is byte)
+        {
+            // Terminating: one error for the whole unrolled array, not one per byte.
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                $"Set-EtcdKey got single bytes from the pipeline for '{Key}': PowerShell unrolls a byte array, so each byte came alone. Nothing was written.", Key,
+                "Pipe the array as one object (,$bytes | Set-EtcdKey <key>), give it to -RawValue, or pipe ConvertTo-EtcdValue's output directly.");
+        }
+
         if (value is null)
         {
             throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
-                $"No value for '{Key}': give -Value or -RawValue.", Key);
+                $"No value for '{Key}': give -Value or -RawValue.", Key,
+                "Give text (-Value), bytes (-RawValue, or piped: ConvertTo-EtcdValue $object | Set-EtcdKey <key>), or pipe a KubernetesObject.");
         }
 
         // A mounted snapshot refuses every write: say that first, not what else is wrong with this one.
@@ -140,12 +150,14 @@ public sealed class SetEtcdKeyCommand : KeyWriteCmdlet
         try
         {
             var obj = KubernetesObjectInput.ToJson(input);
-            var readAt = (input as PSObject)?.BaseObject is KubernetesObject k ? k.ModRevision : 0;
+            // The revision the object was read at guards its own key; written to another key (a copy), the write is
+            // guarded by that key's state now instead.
+            var readAt = (input as PSObject)?.BaseObject is KubernetesObject k && (k.Key is null || k.Key == Key) ? k.ModRevision : 0;
             var connection = await GetWritableConnectionAsync(cancellation).ConfigureAwait(false);
             var plan = await KubernetesObjectWriter.PlanAsync(connection, Key, obj, readAt,
                 ExpectedModRevision >= 0 ? ExpectedModRevision : null,
                 EncryptionConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(EncryptionConfig),
-                FieldTable.Head, cancellation).ConfigureAwait(false);
+                FieldTable.Head, cancellation, KubernetesPrefixes.Normalize(KubernetesPrefix)).ConfigureAwait(false);
             var changes = plan.Changes.Count == 0 ? " no field changes" : Environment.NewLine + string.Join(Environment.NewLine, plan.Changes.Select(c => "  " + c));
             var action = $"Set Kubernetes object ({plan.Encoding}, {plan.Value.Length} bytes, if ModRevision is {plan.ExpectedModRevision}):{changes}";
             if (await ApproveAsync(key, null, action).ConfigureAwait(false))

@@ -30,7 +30,15 @@ public sealed class UpdateEtcdLeaseCommand : EtcdCmdlet
     {
         if (Duration is not null && !KeepAlive)
         {
-            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument, "-Duration goes with -KeepAlive.", Duration);
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument, "-Duration goes with -KeepAlive.", Duration,
+                "Add -KeepAlive to keep renewing for that long, or leave out -Duration to renew once.");
+        }
+
+        if (Duration is { } asked && asked <= TimeSpan.Zero)
+        {
+            throw new EtcdException(EtcdErrorIds.InvalidArgument, EtcdErrorCategory.InvalidArgument,
+                $"-Duration {asked} is not a time to keep the lease alive for.", asked,
+                "Give a positive -Duration (00:05:00 is five minutes), or leave it out to keep renewing until Ctrl+C.");
         }
 
         var connection = await GetConnectionAsync(cancellation).ConfigureAwait(false);

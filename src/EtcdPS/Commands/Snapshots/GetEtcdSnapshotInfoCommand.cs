@@ -19,33 +19,51 @@ public sealed class GetEtcdSnapshotInfoCommand : AsyncPSCmdlet
     [ValidateNotNullOrEmpty]
     public string? EtcdPath { get; set; }
 
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
         var etcd = EtcdPath is null ? null : await ResolvePathAsync(EtcdPath).ConfigureAwait(false);
         foreach (var item in Path)
         {
-            var path = await ResolvePathAsync(item).ConfigureAwait(false);
-            var progress = new SnapshotProgressReporter($"Reading {path}", ReportProgress);
-            try
+            var paths = await ResolvePathsAsync(item).ConfigureAwait(false);
+            if (paths.Count == 0)
             {
-                var info = await SnapshotInspector.InspectAsync(path, etcd, progress, cancellation).ConfigureAwait(false);
-                if (info.HashValid == false)
-                {
-                    await WriteWarningAsync($"'{path}' does not match its sha256 trailer: the file is corrupt; the figures are what etcd could still read.").ConfigureAwait(false);
-                }
+                await WriteErrorAsync(new EtcdException(EtcdErrorIds.SnapshotNotFound, EtcdErrorCategory.ObjectNotFound,
+                    $"No file matches '{item}'.", item, "Check the path and the wildcard; Get-ChildItem shows what is there.")).ConfigureAwait(false);
+            }
 
-                await WriteObjectAsync(info).ConfigureAwait(false);
-            }
-            catch (EtcdException ex)
+            foreach (var path in paths)
             {
-                // One bad file of many: the others are still read.
-                await WriteErrorAsync(ex).ConfigureAwait(false);
+                await InspectAsync(path, etcd, cancellation).ConfigureAwait(false);
             }
-            finally
+        }
+    }
+
+    private async Task InspectAsync(string path, string? etcd, CancellationToken cancellation)
+    {
+        var progress = new SnapshotProgressReporter($"Reading {path}", ReportProgress);
+        try
+        {
+            var info = await SnapshotInspector.InspectAsync(path, etcd, Credential?.GetNetworkCredential(), progress, cancellation).ConfigureAwait(false);
+            if (info.HashValid == false)
             {
-                progress.Complete();
+                await WriteWarningAsync($"'{path}' does not match its sha256 trailer: the file is corrupt; the figures are what etcd could still read.").ConfigureAwait(false);
             }
+
+            await WriteObjectAsync(info).ConfigureAwait(false);
+        }
+        catch (EtcdException ex)
+        {
+            // One bad file of many: the others are still read.
+            await WriteErrorAsync(ex).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Complete();
         }
     }
 }

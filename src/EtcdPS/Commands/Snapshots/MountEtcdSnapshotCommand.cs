@@ -29,6 +29,10 @@ public sealed class MountEtcdSnapshotCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter Default { get; set; }
 
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
     /// <inheritdoc />
     protected override async Task ProcessRecordAsync(CancellationToken cancellation)
     {
@@ -41,6 +45,7 @@ public sealed class MountEtcdSnapshotCommand : AsyncPSCmdlet
             Name = name,
             EtcdPath = EtcdPath is null ? null : await ResolvePathAsync(EtcdPath).ConfigureAwait(false),
             SkipHashCheck = SkipHashCheck,
+            Credential = Credential?.GetNetworkCredential(),
         }, progress, cancellation).ConfigureAwait(false);
         progress.Complete();
         Connections.Add(connection, makeDefault: Default);
