@@ -53,5 +53,5 @@ public sealed class EtcdPermission
     public string Range => IsPrefix ? $"(prefix {Key})" : RangeEnd.Length == 0 ? Key : RangeEnd == "\0" ? $"[{Key}, <open ended>" : $"[{Key}, {RangeEnd})";
 
     /// <inheritdoc />
-    public override string ToString() => $"{Type}: {Range}";
+    public override string ToString() => $"{Type} {Range}";
 }

@@ -64,6 +64,21 @@ internal static class KeyWriter
 
     public static async Task<KeyWriteResult> PutAsync(EtcdConnection connection, KeyWrite write, CancellationToken cancellation)
     {
+        try
+        {
+            return await PutCoreAsync(connection, write, cancellation).ConfigureAwait(false);
+        }
+        catch (EtcdException ex) when (ex.ErrorId == EtcdErrorIds.LeaseNotFound && write.Lease != 0)
+        {
+            // etcd says only "requested lease not found": name the lease the write asked for.
+            throw new EtcdException(EtcdErrorIds.LeaseNotFound, EtcdErrorCategory.ObjectNotFound,
+                $"There is no lease {MemberIds.LeaseToHex(write.Lease)} ({write.Lease}); it expired or was revoked. '{ValueKinds.KeyToText(write.Key)}' was not written.",
+                ValueKinds.KeyToText(write.Key), "Get-EtcdLease lists the leases that exist; New-EtcdLease grants a new one.");
+        }
+    }
+
+    private static async Task<KeyWriteResult> PutCoreAsync(EtcdConnection connection, KeyWrite write, CancellationToken cancellation)
+    {
         var key = ByteString.CopyFrom(write.Key);
         var put = new PutRequest { Key = key, Value = ByteString.CopyFrom(write.Value), Lease = write.Lease, PrevKv = true };
         var target = ValueKinds.KeyToText(write.Key);

@@ -25,6 +25,7 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
             Assert.Equal([true, false, false, false], permissions.Select(p => (bool)p.Properties["IsPrefix"].Value));
             Assert.Equal(["(prefix /app/)", "[/config, /configz)", "[/from, <open ended>", "/one"], permissions.Select(p => (string)p.Properties["Range"].Value));
             Assert.Equal("perm-test", permissions[0].Properties["Role"].Value);
+            Assert.Equal("ReadWrite (prefix /app/)", permissions[0].BaseObject.ToString()); // as the role's table shows it
 
             _pwsh.Run("Get-EtcdRole perm-test | ForEach-Object Permissions | Revoke-EtcdRolePermission -WhatIf");
             Assert.Equal(4, _pwsh.Run("(Get-EtcdRole perm-test).Permissions").Count);
@@ -187,10 +188,16 @@ public sealed class AuthCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(etc
             Assert.Equal(["complete-user"], Complete("Remove-EtcdUser complete-"));
             Assert.Equal(["complete-role"], Complete("Add-EtcdUserRole complete-user -Role complete-"));
             Assert.Equal(["complete-role"], Complete("Grant-EtcdRolePermission -Role complete-"));
+
+            // With the user typed: revoke offers the roles it holds, grant the ones it lacks.
+            _pwsh.Run("New-EtcdRole complete-role2; Add-EtcdUserRole complete-user complete-role2 -Confirm:$false");
+            Assert.Equal(["complete-role2"], Complete("Remove-EtcdUserRole complete-user -Role complete-"));
+            Assert.Equal(["complete-role"], Complete("Add-EtcdUserRole complete-user -Role complete-"));
+            Assert.Equal(["complete-role", "complete-role2"], Complete("Grant-EtcdRolePermission -Role complete-"));
         }
         finally
         {
-            _pwsh.Run("Remove-EtcdUser complete-user -Confirm:$false; Remove-EtcdRole complete-role -Confirm:$false");
+            _pwsh.Invoke("Remove-EtcdUser complete-user -Confirm:$false; Remove-EtcdRole complete-role -Confirm:$false; Remove-EtcdRole complete-role2 -Confirm:$false");
         }
     }
 

@@ -41,7 +41,10 @@ public sealed class LeaseCmdletTests(SingleEtcdFixture etcd) : CmdletTestBase(et
         Assert.Equal("EtcdLeaseNotFound", _pwsh.Invoke($"Remove-EtcdLease {id} -Confirm:$false").FirstErrorId);
         Assert.Equal("EtcdLeaseNotFound", _pwsh.Invoke($"Update-EtcdLease {id}").FirstErrorId);
         Assert.Equal("EtcdLeaseNotFound", _pwsh.Invoke($"Update-EtcdLease {id} -KeepAlive -Duration 00:00:02").FirstErrorId);
-        Assert.NotEmpty(_pwsh.Invoke($"Set-EtcdKey /lease-rm/c v -Lease {id} -Confirm:$false").Errors);
+        var orphan = _pwsh.Invoke($"Set-EtcdKey /lease-rm/c v -Lease {id} -Confirm:$false");
+        Assert.Equal("EtcdLeaseNotFound", orphan.FirstErrorId);
+        Assert.Contains($"There is no lease {id:x16}", orphan.Errors[0].Exception.Message, StringComparison.Ordinal);
+        Assert.Equal("/lease-rm/c", orphan.Errors[0].TargetObject);
         Assert.Equal(0, _raw.Count("/lease-rm/"));
         var bad = _pwsh.Invoke("Remove-EtcdLease zz-not-an-id -Confirm:$false");
         Assert.StartsWith("ParameterArgumentTransformationError", bad.Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
