@@ -81,6 +81,13 @@ internal static class LabMembers
         instance.Lab.StoppedOnPurpose.Remove(member.Name);
     }
 
+    /// <summary>A plain-http connection to lab members with a short dial timeout, for probes.</summary>
+    private static EtcdConnection PlainConnection(string[] urls)
+    {
+        var options = new EtcdConnectionOptions { Endpoints = urls, DialTimeout = TimeSpan.FromSeconds(2) };
+        return new EtcdConnection(options, null, [.. urls.Select(u => new EndpointClient(EndpointAddress.Parse(u, false), null, options.DialTimeout))]);
+    }
+
     /// <summary>
     /// Whether the members still running no longer list <paramref name="member"/>'s peer URL: it was removed from the
     /// cluster, and etcd then stops at start (saying so only at log levels the lab does not write). False when unknown.
@@ -93,9 +100,7 @@ internal static class LabMembers
             return false;
         }
 
-        var options = new EtcdConnectionOptions { Endpoints = others, DialTimeout = TimeSpan.FromSeconds(2) };
-        using var cluster = new EtcdConnection(options, null,
-            [.. others.Select(u => new EndpointClient(EndpointAddress.Parse(u, false), null, options.DialTimeout))]);
+        using var cluster = PlainConnection(others);
         try
         {
             var list = await cluster.CallAsync((c, o) => c.Cluster.MemberListAsync(new MemberListRequest(), o).ResponseAsync, cancellation,
@@ -116,8 +121,7 @@ internal static class LabMembers
     {
         var deadline = DateTime.UtcNow + limit;
         DateTime? listeningSince = null;
-        var options = new EtcdConnectionOptions { Endpoints = [member.ClientUrl], DialTimeout = TimeSpan.FromSeconds(2) };
-        using var probe = new EtcdConnection(options, null, [new EndpointClient(EndpointAddress.Parse(member.ClientUrl, false), null, options.DialTimeout)]);
+        using var probe = PlainConnection([member.ClientUrl]);
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();

@@ -121,7 +121,7 @@ internal sealed class MountedSnapshot : IDisposable
     }
 
     /// <summary>Connection options for this member (read-only).</summary>
-    public EtcdConnectionOptions ConnectionOptions(string name, NetworkCredential? credential = null) => new()
+    private EtcdConnectionOptions ConnectionOptions(string name, NetworkCredential? credential) => new()
     {
         Endpoints = [ClientUrl],
         Name = name,
